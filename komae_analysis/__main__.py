@@ -1,0 +1,3 @@
+from komae_analysis.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,453 @@
+"""The batch build: validate inputs, run section notebooks with papermill, publish the report.
+
+Flow (ARCHITECTURE.md):
+1. check every chosen notebook's parameters cell (an injected name it does not define is an error);
+2. validate the raw inputs the chosen sections declare: any problem → :class:`InputError`, nothing
+   is written to ``reports/``;
+3. read the inputs once into ``data/processed/FY<YYYY>/`` (the notebooks then reuse the cache);
+4. run the notebooks in a process pool (papermill Python API), each writing into a staging copy of
+   the report, and render each executed notebook to HTML in the same worker (nbconvert API);
+5. assemble the Excel workbook, ``index.html`` and ``manifest.json`` in the staging folder;
+6. swap the staging folder into ``reports/FY<YYYY>/`` with renames. If a section failed nothing is
+   published: the staging folder is kept as ``reports/FY<YYYY>.failed/`` with the executed
+   notebooks (tracebacks included) and their paths are printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from komae_analysis import datasets, paths
+from komae_analysis import sections as catalogue
+from komae_analysis.errors import InputError, KomaeError
+from komae_analysis.ingest import registry
+from komae_analysis.params import Params
+
+KERNEL_CONFIG = {"KernelManager": {"transport_encryption": "auto"}}
+FAILED_SUFFIX = ".failed"
+
+
+@dataclass
+class SectionResult:
+    id: str
+    status: str  # "ok" | "failed"
+    seconds: float
+    notebook: str  # path relative to the report folder
+    html: str | None = None
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class BuildResult:
+    report_dir: Path
+    sections: list[SectionResult]
+    seconds: float
+    published: bool
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status == "ok" for s in self.sections)
+
+
+# --- parameters -------------------------------------------------------------------------
+def check_parameters(section: catalogue.Section) -> None:
+    """Fail unless the notebook's parameters cell defines exactly the names the build injects.
+
+    papermill only warns about an unknown parameter; a typo would then run with the default.
+    """
+    import papermill
+
+    if not section.notebook.exists():
+        raise KomaeError(f"セクション「{section.id}」のノートブック「{section.notebook}」がありません")
+    declared = set(papermill.inspect_notebook(str(section.notebook)))
+    missing = [p for p in catalogue.INJECTED_PARAMETERS if p not in declared]
+    if missing:
+        raise KomaeError(
+            f"ノートブック「{section.notebook.name}」のparametersセルに {', '.join(missing)} がありません"
+            "（ビルドが渡すパラメータを受け取れません）"
+        )
+
+
+def notebook_parameters(section: catalogue.Section) -> dict[str, dict[str, str]]:
+    """name → {type, default, help} of a notebook's parameters cell (for ``komae sections``)."""
+    import papermill
+
+    info = papermill.inspect_notebook(str(section.notebook))
+    return {
+        name: {"type": v.get("inferred_type_name", ""), "default": v.get("default", ""), "help": v.get("help", "")}
+        for name, v in info.items()
+    }
+
+
+# --- one section (runs in a worker process) --------------------------------------------
+def run_section(
+    section_id: str, params_file: str, fy: int, data_dir: str, stage: str
+) -> SectionResult:
+    """Execute one section notebook into ``stage`` and render its HTML. Never raises."""
+    import papermill
+    from traitlets.config import Config
+
+    section = catalogue.get(section_id)
+    stage_dir = Path(stage)
+    nb_out = stage_dir / "notebooks" / f"{section_id}.ipynb"
+    nb_out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    result = SectionResult(section_id, "ok", 0.0, nb_out.relative_to(stage_dir).as_posix())
+    try:
+        papermill.execute_notebook(
+            str(section.notebook),
+            str(nb_out),
+            parameters={"fy": fy, "params_file": params_file, "data_dir": data_dir, "out_dir": str(stage_dir)},
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(paths.NOTEBOOKS_DIR),
+            config=Config(KERNEL_CONFIG),
+        )
+        result.timings["execute"] = time.perf_counter() - started
+        t0 = time.perf_counter()
+        html = stage_dir / "html" / f"{section_id}.html"
+        render_html(nb_out, html, title=section.full_title)
+        result.timings["html"] = time.perf_counter() - t0
+        result.html = html.relative_to(stage_dir).as_posix()
+    except Exception as exc:  # a failing notebook must not stop the other sections
+        result.status = "failed"
+        result.error = _short_error(exc)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _short_error(exc: BaseException) -> str:
+    name = type(exc).__name__
+    if name == "PapermillExecutionError":
+        ename = getattr(exc, "ename", "")
+        evalue = getattr(exc, "evalue", "")
+        return f"{ename}: {evalue}"
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def render_html(notebook: Path, html: Path, *, title: str) -> None:
+    """Executed notebook → committee HTML: no code cells, lang="ja", no CDN scripts."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name="komae",
+        extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code="ja",
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"komae": {"title": title, "css": page_css()}})
+    datasets.atomic_write_bytes(html, body.encode("utf-8"))
+
+
+FONT_ASSET = "assets/ipaexg.ttf"
+
+
+def page_css(root: str = "../") -> str:
+    """CSS shared by the section pages and the contents page (page layout + appendix tables).
+
+    The IPAex Gothic font shipped with matplotlib-fontja is copied into the report (``assets/``) and
+    declared with @font-face, so pages look the same on every machine, offline, even where no
+    Japanese font is installed. ``root`` is the path from the page to the report folder.
+    """
+    from komae_analysis.tables import TABLE_CSS
+
+    font_face = (
+        '@font-face { font-family: "IPAexGothic"; '
+        f'src: local("IPAexGothic"), local("IPAexゴシック"), url("{root}{FONT_ASSET}") format("truetype"); }}\n'
+    )
+    return font_face + (paths.TEMPLATES_DIR / "report" / "page.css").read_text(encoding="utf-8") + "\n" + TABLE_CSS
+
+
+def copy_font(report: Path) -> None:
+    from komae_analysis.charts import font_path
+
+    dst = report / FONT_ASSET
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(font_path(), dst)
+
+
+# --- the whole build --------------------------------------------------------------------
+def build(
+    params: Params,
+    *,
+    data_dir: Path | None = None,
+    out_base: Path | None = None,
+    only: list[str] | None = None,
+    jobs: int = 2,
+    echo: Callable[[str], None] = print,
+) -> BuildResult:
+    """Build the report of ``params.fiscal_year``. Raises InputError / KomaeError before anything runs."""
+    started = time.perf_counter()
+    data_dir = Path(data_dir or paths.RAW_DIR).resolve()
+    out_base = Path(out_base or paths.REPORTS_DIR).resolve()
+    fy = params.fiscal_year
+    if not data_dir.is_dir():
+        raise KomaeError(f"データフォルダ「{data_dir}」がありません")
+    chosen = catalogue.select(only)
+    for s in chosen:
+        check_parameters(s)
+
+    source_ids = sorted({i for s in chosen for i in s.inputs})
+    prepare_inputs(source_ids, fy, data_dir)
+    echo(f"入力データを確認しました（{len(source_ids)}種類）。")
+
+    published = paths.report_dir(fy, out_base)
+    stage = out_base / f".FY{fy}.staging-{os.getpid()}"
+    if stage.exists():
+        shutil.rmtree(stage)
+    if only and published.exists():
+        # a partial build keeps the other sections of the current report
+        shutil.copytree(published, stage)
+        for s in chosen:
+            _remove_section_outputs(stage, s.id)
+    stage.mkdir(parents=True, exist_ok=True)
+
+    results = _run_all(chosen, params, data_dir, stage, jobs, echo)
+    ok = all(r.status == "ok" for r in results)
+
+    t0 = time.perf_counter()
+    assemble(stage, params, data_dir, results, seconds=time.perf_counter() - started, jobs=jobs)
+    assemble_seconds = time.perf_counter() - t0
+    if not ok:
+        failed_dir = out_base / f"FY{fy}{FAILED_SUFFIX}"
+        if failed_dir.exists():
+            shutil.rmtree(failed_dir)
+        os.replace(stage, failed_dir)
+        for r in results:
+            if r.status != "ok":
+                echo(f"失敗: {r.id} — {r.error}")
+                echo(f"  実行済みノートブック（エラー箇所を含む）: {failed_dir / r.notebook}")
+        echo(f"公開中のレポート（{published}）は変更していません。")
+        return BuildResult(failed_dir, results, time.perf_counter() - started, published=False)
+
+    _swap(stage, published)
+    total = time.perf_counter() - started
+    _rewrite_build_seconds(published, total, assemble_seconds)
+    return BuildResult(published, results, total, published=True)
+
+
+def prepare_inputs(source_ids: list[str], fy: int, data_dir: Path) -> None:
+    """Read and validate every declared input into the processed cache; all problems of all sources
+    are raised together as one InputError before any notebook runs."""
+    problems = []
+    for sid in source_ids:
+        try:
+            datasets.load(sid, fy, data_dir)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+
+
+def _remove_section_outputs(stage: Path, section_id: str) -> None:
+    for p in (
+        stage / "tables" / "data" / section_id,
+        stage / "figures" / section_id,
+    ):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in (
+        stage / "notebooks" / f"{section_id}.ipynb",
+        stage / "html" / f"{section_id}.html",
+        stage / "sections" / f"{section_id}.json",
+    ):
+        p.unlink(missing_ok=True)
+
+
+def _run_all(
+    chosen: list[catalogue.Section],
+    params: Params,
+    data_dir: Path,
+    stage: Path,
+    jobs: int,
+    echo: Callable[[str], None],
+) -> list[SectionResult]:
+    n = len(chosen)
+    args = [(s.id, params.source_file, params.fiscal_year, str(data_dir), str(stage)) for s in chosen]
+    results: dict[str, SectionResult] = {}
+    for s in chosen:
+        echo(f"開始: {s.id}　{s.full_title}")
+    if jobs <= 1 or n == 1:
+        for i, a in enumerate(args, 1):
+            r = run_section(*a)
+            results[r.id] = r
+            _echo_result(echo, r, i, n)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
+            futures = [pool.submit(run_section, *a) for a in args]
+            for i, fut in enumerate(as_completed(futures), 1):
+                r = fut.result()
+                results[r.id] = r
+                _echo_result(echo, r, i, n)
+    return [results[s.id] for s in chosen]
+
+
+def _echo_result(echo: Callable[[str], None], r: SectionResult, i: int, n: int) -> None:
+    mark = "完了" if r.status == "ok" else "失敗"
+    echo(f"[{i}/{n}] {mark}: {r.id}（{r.seconds:.1f}秒）")
+
+
+def _swap(stage: Path, published: Path) -> None:
+    """Replace the published report by the staging folder with two renames (never half-replaced)."""
+    old = published.with_name(f".{published.name}.old-{os.getpid()}")
+    if published.exists():
+        os.replace(published, old)
+    os.replace(stage, published)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --- assembly: workbook, index, manifest ------------------------------------------------
+def assemble(
+    stage: Path, params: Params, data_dir: Path, results: list[SectionResult], *, seconds: float, jobs: int
+) -> None:
+    from komae_analysis import report_index
+    from komae_analysis.excel import write_workbook
+    from komae_analysis.section import DEMO_BANNER_TEXT
+    from komae_analysis.tables import AppendixTable
+
+    fy = params.fiscal_year
+    demo = datasets.is_demo(data_dir)
+    copy_font(stage)
+    records = _section_records(stage)
+    tables = []
+    for rec in records:
+        for t in rec.get("tables", []):
+            tables.append(AppendixTable.load(stage / "tables" / "data" / rec["section"] / t["file"]))
+    workbook = stage / "tables" / f"appendix_FY{fy}.xlsx"
+    if tables:
+        write_workbook(
+            tables,
+            workbook,
+            title=f"あいとぴあレインボープラン 資料編「現状と課題の整理」 集計表（{params.fy_label}）",
+            subtitle=f"{params.city.name}　作成日 {dt.date.today():%Y-%m-%d}",
+            banner=("デモデータ：" + DEMO_BANNER_TEXT) if demo else None,
+        )
+    manifest = build_manifest(stage, params, data_dir, results, records, seconds=seconds, jobs=jobs)
+    datasets.atomic_write_bytes(
+        stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    )
+    report_index.write_index(stage, params, manifest, demo=demo)
+
+
+def _section_records(stage: Path) -> list[dict]:
+    out = []
+    for s in catalogue.SECTIONS:
+        p = stage / "sections" / f"{s.id}.json"
+        if p.exists():
+            out.append(json.loads(p.read_text(encoding="utf-8")))
+    return out
+
+
+def _git(*args: str) -> str | None:
+    try:
+        res = subprocess.run(
+            ["git", *args], cwd=paths.PROJECT_DIR, capture_output=True, text=True, timeout=10, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return res.stdout.strip()
+
+
+def package_versions() -> dict[str, str]:
+    names = [
+        "komae_analysis", "pandas", "numpy", "pyarrow", "pandera", "openpyxl", "matplotlib",
+        "matplotlib-fontja", "papermill", "nbconvert", "nbclient", "ipykernel",
+    ]
+    out = {"python": sys.version.split()[0]}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = "未インストール"
+    return out
+
+
+def build_manifest(
+    stage: Path,
+    params: Params,
+    data_dir: Path,
+    results: list[SectionResult],
+    records: list[dict],
+    *,
+    seconds: float,
+    jobs: int,
+) -> dict:
+    by_id = {r.id: r for r in results}
+    previous = {}
+    old_manifest = stage / "manifest.json"
+    if old_manifest.exists():  # partial build: keep the facts of sections not rebuilt
+        previous = {s["id"]: s for s in json.loads(old_manifest.read_text(encoding="utf-8")).get("sections", [])}
+    sections_out = []
+    for rec in records:
+        sid = rec["section"]
+        r = by_id.get(sid)
+        entry = previous.get(sid, {}) if r is None else {
+            "status": r.status,
+            "seconds": round(r.seconds, 2),
+            "timings": {k: round(v, 2) for k, v in r.timings.items()},
+            "notebook": r.notebook,
+            "html": r.html,
+            "error": r.error,
+            "built_in_this_run": True,
+        }
+        entry = {**entry, "id": sid, "title": rec["title"], "inputs": sorted(rec.get("inputs", {}))}
+        if r is None:
+            entry["built_in_this_run"] = False
+        entry["tables"] = [{**t, "path": f"tables/data/{sid}/{t['file']}"} for t in rec.get("tables", [])]
+        entry["figures"] = [{**f, "path": f"figures/{sid}/{f['file']}"} for f in rec.get("figures", [])]
+        sections_out.append(entry)
+    for r in results:  # a section that failed before finish() has no record
+        if r.id not in {s["id"] for s in sections_out}:
+            sections_out.append({"id": r.id, "status": r.status, "seconds": round(r.seconds, 2),
+                                 "notebook": r.notebook, "error": r.error, "built_in_this_run": True})
+    used = sorted({sid for rec in records for sid in rec.get("inputs", {})})
+    inputs = []
+    for sid in used:
+        src = registry.source(sid)
+        for rec_file in datasets.input_records(sid, data_dir):
+            inputs.append({"source": sid, "title": src.title_ja, "citation": src.source_ja, **rec_file})
+    dirty = _git("status", "--porcelain")
+    return {
+        "report": "あいとぴあレインボープラン 資料編「現状と課題の整理」",
+        "fiscal_year": params.fiscal_year,
+        "fiscal_year_label": params.fy_label,
+        "built_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "build_seconds": round(seconds, 2),
+        "jobs": jobs,
+        "demo_data": datasets.is_demo(data_dir),
+        "data_dir": str(data_dir),
+        "params_file": params.source_file,
+        "params": params.to_dict(),
+        "git": {"commit": _git("rev-parse", "HEAD"), "dirty": None if dirty is None else bool(dirty)},
+        "packages": package_versions(),
+        "inputs": inputs,
+        "sections": sections_out,
+        "workbook": f"tables/appendix_FY{params.fiscal_year}.xlsx",
+    }
+
+
+def _rewrite_build_seconds(published: Path, total: float, assemble_seconds: float) -> None:
+    """Record the final wall time (known only after the swap) in the published manifest."""
+    path = published / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["build_seconds"] = round(total, 2)
+    manifest["assemble_seconds"] = round(assemble_seconds, 2)
+    datasets.atomic_write_bytes(path, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))

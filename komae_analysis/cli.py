@@ -1,0 +1,129 @@
+"""The ``komae`` command (also ``python -m komae_analysis``).
+
+Every user mistake (bad input, bad parameters, unknown section) is printed in Japanese with a
+non-zero exit; a traceback is printed only for a real programming error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from komae_analysis.errors import InputError, KomaeError
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_SECTION_FAILED = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's English usage errors → Japanese prefix, exit 1
+        self.print_usage(sys.stderr)
+        print(f"エラー: 引数が正しくありません: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USER_ERROR)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="komae", description="狛江市 あいとぴあレインボープラン 資料編の作成ツール")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    b = sub.add_parser("build", help="資料編（HTML・Excel・図・manifest）を作成する")
+    g = b.add_mutually_exclusive_group()
+    g.add_argument("--fy", type=int, help="対象年度（西暦、例: 2026）。既定は2026")
+    g.add_argument("--params", type=Path, help="パラメータファイル（YAML）")
+    b.add_argument("--data-dir", type=Path, help="入力データのフォルダ（既定: data/raw）")
+    b.add_argument("--out", type=Path, help="出力先の親フォルダ（既定: reports）。FY<年度>/ が作られる")
+    b.add_argument("--only", nargs="+", metavar="SECTION", help="作成するセクション（例: 02_statistics）")
+    b.add_argument("--jobs", type=int, default=2, help="同時に実行するノートブック数（既定: 2）")
+
+    v = sub.add_parser("validate", help="入力データを検査する")
+    v.add_argument("--data-dir", type=Path, help="入力データのフォルダ（既定: data/raw）")
+
+    d = sub.add_parser("demo-data", help="デモデータを生成する（決定的）")
+    d.add_argument("--out", type=Path, help="出力先（既定: data/raw）")
+
+    sub.add_parser("sections", help="セクションの一覧とパラメータを表示する")
+    return p
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from komae_analysis.build import build
+    from komae_analysis.params import load_params
+
+    if args.jobs < 1:
+        raise KomaeError("--jobs は1以上を指定してください")
+    params = load_params(path=args.params) if args.params else load_params(args.fy or 2026)
+    result = build(params, data_dir=args.data_dir, out_base=args.out, only=args.only, jobs=args.jobs)
+    if not result.ok:
+        print(f"エラー: {sum(r.status != 'ok' for r in result.sections)}件のセクションが失敗しました。", file=sys.stderr)
+        return EXIT_SECTION_FAILED
+    print(f"作成しました（{result.seconds:.1f}秒）: {result.report_dir / 'index.html'}")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from komae_analysis import paths
+    from komae_analysis.ingest import registry
+
+    data_dir = args.data_dir or paths.RAW_DIR
+    if not Path(data_dir).is_dir():
+        raise KomaeError(f"データフォルダ「{data_dir}」がありません")
+    problems = registry.validate(Path(data_dir))
+    if problems:
+        for p in problems:
+            print(f"エラー: {p.format_ja()}", file=sys.stderr)
+        print(f"{len(problems)}件の問題が見つかりました。", file=sys.stderr)
+        return EXIT_USER_ERROR
+    n = sum(len(registry.files(s, Path(data_dir))) for s in registry.SOURCES)
+    print(f"問題は見つかりませんでした（{n}ファイル）。")
+    return EXIT_OK
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from komae_analysis import demo, paths
+
+    out = args.out or paths.RAW_DIR
+    files = demo.generate(Path(out))
+    print(f"デモデータを{len(files)}ファイル作成しました: {out}")
+    return EXIT_OK
+
+
+def _cmd_sections(args: argparse.Namespace) -> int:
+    from komae_analysis.build import notebook_parameters
+    from komae_analysis.sections import SECTIONS
+
+    for s in SECTIONS:
+        print(f"{s.id}\t{s.full_title}")
+        for name, info in notebook_parameters(s).items():
+            print(f"    {name}: {info['type']} = {info['default']}　{info['help']}")
+        print(f"    入力: {', '.join(s.inputs)}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {
+        "build": _cmd_build,
+        "validate": _cmd_validate,
+        "demo-data": _cmd_demo_data,
+        "sections": _cmd_sections,
+    }[args.command]
+    try:
+        return handler(args)
+    except InputError as exc:
+        for p in exc.problems:
+            print(f"エラー: {p.format_ja()}", file=sys.stderr)
+        print(f"入力データに{len(exc.problems)}件の問題があるため中止しました（reports/ は変更していません）。",
+              file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KomaeError as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("中断しました。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""The deterministic demo data set (``komae demo-data``).
+
+Everything it writes is INVENTED, calibrated on a few real published figures, and marked as demo
+data: ``_demo_data.json`` in the data folder (the build shows a デモデータ banner when it exists) and
+a line in every CSV footer. Two runs with the same seed give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from komae_analysis.demo.io import write_bytes_atomic
+from komae_analysis.demo.population import write_population
+
+#: The seed of every random draw in the demo data set.
+SEED = 20260101
+MARKER_NAME = "_demo_data.json"
+MARKER_NOTE = (
+    "このフォルダのデータは komae_analysis.demo が生成した架空のデモデータです。"
+    "実在の統計ではありません（狛江市の総人口・世帯数など一部の公表値に合わせて調整しています）。"
+    "実データに差し替えるときは、このファイルを削除してください。"
+)
+
+__all__ = ["MARKER_NAME", "SEED", "generate", "marker_payload"]
+
+
+def marker_payload(seed: int = SEED) -> dict[str, object]:
+    """The content of ``_demo_data.json``."""
+    return {"demo": True, "generator": "komae_analysis.demo", "seed": seed, "note": MARKER_NOTE}
+
+
+def generate(out_dir: Path) -> list[Path]:
+    """Write the demo data set into ``out_dir`` (the data/raw folder); return the files written,
+    in the order written. The marker comes first, so that even an interrupted run is flagged as demo
+    data. Existing files of the same names are replaced; nothing else in ``out_dir`` is touched."""
+    out_dir = Path(out_dir)
+    text = json.dumps(marker_payload(), ensure_ascii=False, indent=2) + "\n"
+    written = [write_bytes_atomic(out_dir / MARKER_NAME, text.encode("utf-8"))]
+    written += write_population(out_dir, SEED)
+    return written

@@ -1,0 +1,201 @@
+"""The whole build, for real: papermill execution, nbconvert HTML, the Excel workbook reopened,
+the manifest checked against the files. Expected numbers are computed here straight from the raw
+files with openpyxl / csv, independently of the package's readers and summaries."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pytest
+
+from komae_analysis import sections
+from komae_analysis.build import build
+from komae_analysis.params import load_params
+
+pytestmark = pytest.mark.slow
+SECTION_IDS = [s.id for s in sections.SECTIONS]
+DATE_LABEL = re.compile(r"^(平成|令和)(\d+|元)年1月1日$")
+
+
+def register_by_age(xlsx: Path) -> dict[int, int]:
+    """age (100 = 100歳以上) → 計, summed over 町丁目, read with openpyxl from the city export."""
+    ws = openpyxl.load_workbook(xlsx, read_only=True)["町丁目別年齢別人口"]
+    out: dict[int, int] = defaultdict(int)
+    for row in ws.iter_rows(min_row=6, values_only=True):
+        if row[0] in (None, "合計"):
+            continue
+        out[int(re.match(r"\d+", row[3]).group())] += int(row[6])
+    return out
+
+
+def register_households(xlsx: Path) -> int:
+    ws = openpyxl.load_workbook(xlsx, read_only=True)["町丁目別世帯数"]
+    return sum(int(r[3]) for r in ws.iter_rows(min_row=6, values_only=True) if r[0] not in (None, "合計"))
+
+
+def tokyo_area_totals(csv_path: Path) -> dict[str, tuple[int, int, int]]:
+    """area code → (total, 65+, 75+) from the 第7表 CSV's detail rows, read with the csv module."""
+    raw = csv_path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp932")
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in csv.reader(text.splitlines()):
+        if len(row) < 6 or row[3] != "1":
+            continue
+        n = 0 if row[5].strip() in ("-", "") else int(row[5].replace(",", ""))
+        m = re.match(r"(\d+)", row[4])
+        age = int(m.group(1)) if m else None
+        out[row[1]][0] += n
+        if age is not None and age >= 65:
+            out[row[1]][1] += n
+        if age is not None and age >= 75:
+            out[row[1]][2] += n
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def test_report_layout(built_report):
+    fy = built_report.name
+    assert fy == "FY2026"
+    assert (built_report / "index.html").is_file()
+    for sid in SECTION_IDS:
+        assert (built_report / "html" / f"{sid}.html").stat().st_size > 10_000
+        assert (built_report / "notebooks" / f"{sid}.ipynb").is_file()
+    assert (built_report / "tables" / "appendix_FY2026.xlsx").is_file()
+    pngs = sorted((built_report / "figures").rglob("*.png"))
+    assert len(pngs) == 4
+    assert all(p.stat().st_size > 5_000 for p in pngs)
+    assert not list(built_report.parent.glob(".FY2026*")), "staging folder left behind"
+
+
+def test_workbook_numbers_equal_raw_files(built_report, demo_data_dir):
+    wb = openpyxl.load_workbook(built_report / "tables" / "appendix_FY2026.xlsx")
+    assert wb.sheetnames[0] == "目次"
+    assert {"表2-1-1", "表2-1-2", "表2-1-3", "表2-1-4", "表2-1-5", "表2-1-6"} <= set(wb.sheetnames)
+    # every table in the contents sheet links to its own sheet
+    links = {c.hyperlink.location.split("!")[0].strip("'") for row in wb["目次"].iter_rows() for c in row
+             if c.hyperlink is not None and c.hyperlink.location}
+    assert {"表2-1-1", "表2-1-6"} <= links
+
+    ws = wb["表2-1-1"]
+    rows = list(ws.iter_rows(values_only=True))
+    header_i = next(i for i, r in enumerate(rows) if r[0] == "基準日")
+    header = rows[header_i]
+    body = {r[0]: dict(zip(header, r, strict=False)) for r in rows[header_i + 1:] if r[0] and DATE_LABEL.match(str(r[0]))}
+    assert len(body) == 10
+    for year, label in ((2026, "令和8年1月1日"), (2021, "令和3年1月1日"), (2019, "平成31年1月1日")):
+        xlsx = demo_data_dir / "city_register" / f"juki_choume_age_{year}0101.xlsx"
+        ages = register_by_age(xlsx)
+        total = sum(ages.values())
+        old = sum(v for a, v in ages.items() if a >= 65)
+        got = body[label]
+        assert got["総人口"] == total
+        assert got["老年人口（65歳以上）"] == old
+        assert got["年少人口（0～14歳）"] == sum(v for a, v in ages.items() if a <= 14)
+        assert got["うち後期高齢者（75歳以上）"] == sum(v for a, v in ages.items() if a >= 75)
+        assert got["高齢化率"] == pytest.approx(old / total)
+        assert got["世帯数"] == register_households(xlsx)
+    # the cell formats are the ones promised to the editors
+    first = header_i + 2
+    col = {h: i + 1 for i, h in enumerate(header)}
+    assert ws.cell(first, col["総人口"]).number_format == "#,##0"
+    assert ws.cell(first, col["高齢化率"]).number_format == "0.0%"
+
+
+def test_comparison_table_matches_tokyo_csv(built_report, demo_data_dir):
+    wb = openpyxl.load_workbook(built_report / "tables" / "appendix_FY2026.xlsx")
+    rows = list(wb["表2-1-6"].iter_rows(values_only=True))
+    header_i = next(i for i, r in enumerate(rows) if r[0] == "自治体")
+    header = rows[header_i]
+    body = {r[0]: dict(zip(header, r, strict=False)) for r in rows[header_i + 1:] if r[0] and str(r[0]).endswith(("市", "都", "部"))}
+    latest = tokyo_area_totals(demo_data_dir / "tokyo_juki_age5" / "dai7hyo_age5_202601.csv")
+    assert body["狛江市"]["総人口"] == latest["13219"][0]
+    assert body["狛江市"]["高齢化率"] == pytest.approx(latest["13219"][1] / latest["13219"][0])
+    assert body["東京都"]["後期高齢者率"] == pytest.approx(latest["13000"][2] / latest["13000"][0])
+    cities = ["13219", *load_params(2026).population.comparison_codes]
+    rates = sorted((latest[c][1] / latest[c][0] for c in cities), reverse=True)
+    assert body["狛江市"]["高齢化率の順位"] == rates.index(latest["13219"][1] / latest["13219"][0]) + 1
+    assert body["東京都"]["高齢化率の順位"] is None
+
+
+def test_manifest_traces_inputs(built_report, demo_data_dir):
+    m = json.loads((built_report / "manifest.json").read_text(encoding="utf-8"))
+    assert m["fiscal_year"] == 2026 and m["demo_data"] is True
+    assert m["params"]["terms"]["care_verified"] == 9
+    assert set(m["git"]) == {"commit", "dirty"}
+    assert m["packages"]["papermill"] and m["packages"]["pandas"]
+    paths = {i["path"] for i in m["inputs"]}
+    assert {f"city_register/juki_choume_age_{y}0101.xlsx" for y in range(2017, 2027)} <= paths
+    assert {f"tokyo_juki_age5/dai7hyo_age5_{y}01.csv" for y in range(2017, 2027)} <= paths
+    for i in m["inputs"]:
+        data = (demo_data_dir / i["path"]).read_bytes()
+        assert i["sha256"] == hashlib.sha256(data).hexdigest()
+        assert i["size"] == len(data)
+        assert i["citation"].startswith("出典")
+    for s in m["sections"]:
+        assert s["status"] == "ok" and s["seconds"] > 0
+        for t in s["tables"]:
+            assert (built_report / t["path"]).is_file()
+        for f in s["figures"]:
+            assert (built_report / f["path"]).is_file()
+
+
+def test_html_pages_are_committee_ready(built_report):
+    for sid in SECTION_IDS:
+        html = (built_report / "html" / f"{sid}.html").read_text(encoding="utf-8")
+        assert '<html lang="ja">' in html
+        assert "デモデータ" in html
+        assert not re.search(r"<script[^>]+src=", html), "external script left in the page"
+        assert not re.search(r"""(src|href)=["']https?://""", html), "the page loads something from the network"
+        assert not re.search(r'class="[^"]*(jp-CodeMirrorEditor|highlight|jp-InputPrompt)', html), "code cells visible"
+        assert "ctx.show" not in html and "import " not in html
+        assert "Traceback" not in html
+    index = (built_report / "index.html").read_text(encoding="utf-8")
+    assert "demo-banner" in index
+    for n in range(1, 7):
+        assert f"表2-1-{n}" in index
+    for n in range(1, 5):
+        assert f"図2-1-{n}" in index
+
+
+def test_no_missing_glyph_warning(built_report):
+    for sid in SECTION_IDS:
+        nb = nbformat.read(built_report / "notebooks" / f"{sid}.ipynb", as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                text = out.get("text", "") + json.dumps(out.get("data", {}), ensure_ascii=False)
+                assert "Glyph" not in text and "missing from font" not in text
+                assert out.get("output_type") != "error"
+
+
+def test_commentary_is_generated_from_the_numbers(built_report, demo_data_dir):
+    html = (built_report / "html" / "02a_population.html").read_text(encoding="utf-8")
+    ages = register_by_age(demo_data_dir / "city_register" / "juki_choume_age_20260101.xlsx")
+    prev = register_by_age(demo_data_dir / "city_register" / "juki_choume_age_20250101.xlsx")
+    total, before = sum(ages.values()), sum(prev.values())
+    diff = total - before
+    word = "増加" if diff > 0 else "減少"
+    assert f"令和8年1月1日現在の総人口は{total:,}人で、前年から{abs(diff):,}人{word}しました" in html
+
+
+def test_fy2023_build_uses_its_own_dates(tmp_path, demo_data_dir):
+    result = build(load_params(2023), data_dir=demo_data_dir, out_base=tmp_path, only=["02a_population"],
+                   jobs=1, echo=lambda _m: None)
+    assert result.ok and result.report_dir.name == "FY2023"
+    html = (result.report_dir / "html" / "02a_population.html").read_text(encoding="utf-8")
+    assert "令和5年1月1日現在の総人口は" in html
+    assert "令和8年" not in html and "令和6年1月1日" not in html
+    assert "令和5年度（2023年度）" in html
+    wb = openpyxl.load_workbook(result.report_dir / "tables" / "appendix_FY2023.xlsx")
+    labels = [r[0] for r in wb["表2-1-1"].iter_rows(values_only=True) if r[0] and DATE_LABEL.match(str(r[0]))]
+    assert labels[0] == "平成29年1月1日" and labels[-1] == "令和5年1月1日"
+    ages = register_by_age(demo_data_dir / "city_register" / "juki_choume_age_20230101.xlsx")
+    assert f"令和5年1月1日現在の総人口は{sum(ages.values()):,}人" in html

@@ -1,0 +1,127 @@
+"""The command line as users meet it: Japanese messages, exit codes, nothing written on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from komae_analysis.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "komae_analysis", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_sections_lists_ids_titles_and_parameters():
+    res = run("sections")
+    assert res.returncode == 0
+    assert "02a_population" in res.stdout and "統計から見る現状" in res.stdout
+    for name in ("fy", "params_file", "data_dir", "out_dir"):
+        assert f"    {name}:" in res.stdout
+
+
+def test_validate_demo_data_is_clean():
+    res = run("validate")
+    assert res.returncode == 0, res.stderr
+    assert "問題は見つかりませんでした" in res.stdout
+
+
+def test_unknown_section_is_a_japanese_error(tmp_path, capsys):
+    assert main(["build", "--only", "99_nothing", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "セクション「99_nothing」はありません" in err
+    assert not any(tmp_path.iterdir())
+
+
+def test_unknown_fiscal_year_is_a_japanese_error(tmp_path, capsys):
+    assert main(["build", "--fy", "1999", "--out", str(tmp_path)]) == 1
+    assert "1999年度のパラメータファイルがありません" in capsys.readouterr().err
+
+
+def test_bad_argument_is_exit_1_in_japanese():
+    res = run("build", "--jobs", "abc")
+    assert res.returncode == 1
+    assert "引数が正しくありません" in res.stderr
+
+
+def test_missing_data_dir(tmp_path, capsys):
+    assert main(["build", "--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path)]) == 1
+    assert "データフォルダ" in capsys.readouterr().err
+
+
+def _break_count(data: Path) -> None:
+    """Put text into a count cell of the newest 第7表 CSV (狛江市's first detail row, 総数／男)."""
+    path = data / "tokyo_juki_age5" / "dai7hyo_age5_202601.csv"
+    raw = path.read_bytes()
+    enc = "cp932"
+    try:
+        text = raw.decode("utf-8-sig")
+        enc = "utf-8-sig"
+    except UnicodeDecodeError:
+        text = raw.decode("cp932")
+    lines = text.split("\r\n") if "\r\n" in text else text.split("\n")
+    i = next(i for i, line in enumerate(lines) if ",13219," in line and line.split(",")[3] == "1")
+    cells = lines[i].split(",")
+    cells[6] = "不明"
+    lines[i] = ",".join(cells)
+    path.write_bytes(("\r\n" if "\r\n" in text else "\n").join(lines).encode(enc))
+    return i + 1
+
+
+@pytest.mark.slow
+def test_bad_input_stops_the_build_with_location(data_copy, tmp_path):
+    line = _break_count(data_copy)
+    out = tmp_path / "reports"
+    res = run("build", "--data-dir", str(data_copy), "--out", str(out))
+    assert res.returncode == 1
+    assert "dai7hyo_age5_202601.csv" in res.stderr and f"{line}行目" in res.stderr and "総数／男" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert not out.exists() or not any(out.rglob("*.html")), "something was published"
+    res = run("validate", "--data-dir", str(data_copy))
+    assert res.returncode == 1 and f"{line}行目" in res.stderr
+
+
+@pytest.mark.slow
+def test_failed_section_keeps_notebook_and_leaves_published_report(tmp_path, monkeypatch, demo_data_dir):
+    """A section that raises: the others finish, nothing is published, the executed notebook with the
+    traceback is kept and its path printed, exit code 2."""
+    import nbformat
+
+    from komae_analysis import build as build_mod
+    from komae_analysis import sections as catalogue
+    from komae_analysis.params import load_params
+
+    out = tmp_path / "reports"
+    # a published report from an earlier good run
+    first = build_mod.build(load_params(2026), data_dir=demo_data_dir, out_base=out, only=["02a_population"],
+                            jobs=1, echo=lambda _m: None)
+    assert first.ok
+    manifest_before = (first.report_dir / "manifest.json").read_bytes()
+
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    good = nbformat.read(catalogue.get("02a_population").notebook, as_version=4)
+    nbformat.write(good, nb_dir / "02a_population.ipynb")
+    bad = nbformat.read(catalogue.get("02b_population_areas").notebook, as_version=4)
+    bad.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("テスト用の失敗")'))
+    nbformat.write(bad, nb_dir / "02b_population_areas.ipynb")
+    monkeypatch.setattr(catalogue, "NOTEBOOKS_DIR", nb_dir)
+
+    messages: list[str] = []
+    result = build_mod.build(load_params(2026), data_dir=demo_data_dir, out_base=out, jobs=1, echo=messages.append)
+    assert not result.ok and not result.published
+    status = {r.id: r.status for r in result.sections}
+    assert status == {"02a_population": "ok", "02b_population_areas": "failed"}
+    assert (first.report_dir / "manifest.json").read_bytes() == manifest_before
+    kept = out / "FY2026.failed" / "notebooks" / "02b_population_areas.ipynb"
+    assert kept.is_file()
+    assert "テスト用の失敗" in kept.read_text(encoding="utf-8")
+    assert any(str(kept) in m for m in messages)
+    failed_manifest = json.loads((out / "FY2026.failed" / "manifest.json").read_text(encoding="utf-8"))
+    assert {s["id"]: s["status"] for s in failed_manifest["sections"]}["02b_population_areas"] == "failed"
