@@ -15,7 +15,9 @@ Flow (ARCHITECTURE.md):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import shutil
@@ -31,8 +33,7 @@ from pathlib import Path
 
 from komae_analysis import datasets, paths
 from komae_analysis import sections as catalogue
-from komae_analysis.errors import InputError, KomaeError
-from komae_analysis.ingest import registry
+from komae_analysis.errors import KomaeError
 from komae_analysis.params import Params
 
 KERNEL_CONFIG = {"KernelManager": {"transport_encryption": "auto"}}
@@ -56,6 +57,7 @@ class BuildResult:
     sections: list[SectionResult]
     seconds: float
     published: bool
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -93,6 +95,34 @@ def notebook_parameters(section: catalogue.Section) -> dict[str, dict[str, str]]
 
 
 # --- one section (runs in a worker process) --------------------------------------------
+def preload() -> None:
+    """Import what the workers need (papermill, nbconvert and its template, the readers) in this
+    process before the pool forks, so that every worker starts with it already in memory."""
+    import papermill  # noqa: F401
+
+    import nbformat
+
+    from komae_analysis.ingest import population  # noqa: F401  (workers also read raw files)
+
+    # the first conversion loads and compiles the templates: do it once here, for every worker
+    _exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"komae": {"title": "", "css": ""}})
+
+
+@functools.cache
+def _exporter():
+    """One HTML exporter per process: building it compiles the Jinja templates (≈0.15 s)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="komae",
+        extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code="ja",
+    )
+
+
 def run_section(
     section_id: str, params_file: str, fy: int, data_dir: str, stage: str
 ) -> SectionResult:
@@ -113,6 +143,9 @@ def run_section(
             parameters={"fy": fy, "params_file": params_file, "data_dir": data_dir, "out_dir": str(stage_dir)},
             kernel_name="python3",
             progress_bar=False,
+            # papermill would rewrite the whole notebook (embedded PNGs included) after every cell;
+            # the executed notebook is still written once at the end, on failure too
+            request_save_on_cell_execute=False,
             cwd=str(paths.NOTEBOOKS_DIR),
             config=Config(KERNEL_CONFIG),
         )
@@ -141,19 +174,10 @@ def _short_error(exc: BaseException) -> str:
 def render_html(notebook: Path, html: Path, *, title: str) -> None:
     """Executed notebook → committee HTML: no code cells, lang="ja", no CDN scripts."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title
-    exporter = HTMLExporter(
-        template_name="komae",
-        extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        language_code="ja",
-    )
-    body, _ = exporter.from_notebook_node(nb, resources={"komae": {"title": title, "css": page_css()}})
+    body, _ = _exporter().from_notebook_node(nb, resources={"komae": {"title": title, "css": page_css()}})
     datasets.atomic_write_bytes(html, body.encode("utf-8"))
 
 
@@ -177,7 +201,7 @@ def page_css(root: str = "../") -> str:
 
 
 def copy_font(report: Path) -> None:
-    from komae_analysis.charts import font_path
+    from komae_analysis.fonts import font_path
 
     dst = report / FONT_ASSET
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -198,15 +222,38 @@ def build(
     started = time.perf_counter()
     data_dir = Path(data_dir or paths.RAW_DIR).resolve()
     out_base = Path(out_base or paths.REPORTS_DIR).resolve()
-    fy = params.fiscal_year
     if not data_dir.is_dir():
         raise KomaeError(f"データフォルダ「{data_dir}」がありません")
     chosen = catalogue.select(only)
     for s in chosen:
         check_parameters(s)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if jobs > 1 and len(chosen) > 1:
+            # the workers read the raw files in parallel, then run the sections
+            preload()
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=min(jobs, len(chosen))))
+        phases: dict[str, float] = {"setup": time.perf_counter() - started}
+        return _build_stages(params, data_dir, out_base, only, chosen, pool, jobs, echo, started, phases)
 
+
+def _build_stages(
+    params: Params,
+    data_dir: Path,
+    out_base: Path,
+    only: list[str] | None,
+    chosen: list[catalogue.Section],
+    pool: ProcessPoolExecutor | None,
+    jobs: int,
+    echo: Callable[[str], None],
+    started: float,
+    phases: dict[str, float],
+) -> BuildResult:
+    fy = params.fiscal_year
+    t0 = time.perf_counter()
     source_ids = sorted({i for s in chosen for i in s.inputs})
-    prepare_inputs(source_ids, fy, data_dir)
+    datasets.prepare(source_ids, fy, data_dir, map_fn=pool.map if pool is not None else map)
+    phases["inputs"] = time.perf_counter() - t0
     echo(f"入力データを確認しました（{len(source_ids)}種類）。")
 
     published = paths.report_dir(fy, out_base)
@@ -220,12 +267,14 @@ def build(
             _remove_section_outputs(stage, s.id)
     stage.mkdir(parents=True, exist_ok=True)
 
-    results = _run_all(chosen, params, data_dir, stage, jobs, echo)
+    t0 = time.perf_counter()
+    results = _run_all(chosen, params, data_dir, stage, pool, echo)
     ok = all(r.status == "ok" for r in results)
+    phases["sections"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     assemble(stage, params, data_dir, results, seconds=time.perf_counter() - started, jobs=jobs)
-    assemble_seconds = time.perf_counter() - t0
+    phases["assemble"] = time.perf_counter() - t0
     if not ok:
         failed_dir = out_base / f"FY{fy}{FAILED_SUFFIX}"
         if failed_dir.exists():
@@ -238,23 +287,12 @@ def build(
         echo(f"公開中のレポート（{published}）は変更していません。")
         return BuildResult(failed_dir, results, time.perf_counter() - started, published=False)
 
+    t0 = time.perf_counter()
     _swap(stage, published)
+    phases["publish"] = time.perf_counter() - t0
     total = time.perf_counter() - started
-    _rewrite_build_seconds(published, total, assemble_seconds)
-    return BuildResult(published, results, total, published=True)
-
-
-def prepare_inputs(source_ids: list[str], fy: int, data_dir: Path) -> None:
-    """Read and validate every declared input into the processed cache; all problems of all sources
-    are raised together as one InputError before any notebook runs."""
-    problems = []
-    for sid in source_ids:
-        try:
-            datasets.load(sid, fy, data_dir)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+    _rewrite_build_seconds(published, total, phases)
+    return BuildResult(published, results, total, published=True, phases=phases)
 
 
 def _remove_section_outputs(stage: Path, section_id: str) -> None:
@@ -276,7 +314,7 @@ def _run_all(
     params: Params,
     data_dir: Path,
     stage: Path,
-    jobs: int,
+    pool: ProcessPoolExecutor | None,
     echo: Callable[[str], None],
 ) -> list[SectionResult]:
     n = len(chosen)
@@ -284,18 +322,17 @@ def _run_all(
     results: dict[str, SectionResult] = {}
     for s in chosen:
         echo(f"開始: {s.id}　{s.full_title}")
-    if jobs <= 1 or n == 1:
+    if pool is None:
         for i, a in enumerate(args, 1):
             r = run_section(*a)
             results[r.id] = r
             _echo_result(echo, r, i, n)
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
-            futures = [pool.submit(run_section, *a) for a in args]
-            for i, fut in enumerate(as_completed(futures), 1):
-                r = fut.result()
-                results[r.id] = r
-                _echo_result(echo, r, i, n)
+        futures = [pool.submit(run_section, *a) for a in args]
+        for i, fut in enumerate(as_completed(futures), 1):
+            r = fut.result()
+            results[r.id] = r
+            _echo_result(echo, r, i, n)
     return [results[s.id] for s in chosen]
 
 
@@ -418,6 +455,8 @@ def build_manifest(
         if r.id not in {s["id"] for s in sections_out}:
             sections_out.append({"id": r.id, "status": r.status, "seconds": round(r.seconds, 2),
                                  "notebook": r.notebook, "error": r.error, "built_in_this_run": True})
+    from komae_analysis.ingest import registry
+
     used = sorted({sid for rec in records for sid in rec.get("inputs", {})})
     inputs = []
     for sid in used:
@@ -444,10 +483,11 @@ def build_manifest(
     }
 
 
-def _rewrite_build_seconds(published: Path, total: float, assemble_seconds: float) -> None:
-    """Record the final wall time (known only after the swap) in the published manifest."""
+def _rewrite_build_seconds(published: Path, total: float, phases: dict[str, float]) -> None:
+    """Record the final wall time and the time of each phase (known only after the swap) in the
+    published manifest."""
     path = published / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["build_seconds"] = round(total, 2)
-    manifest["assemble_seconds"] = round(assemble_seconds, 2)
+    manifest["phase_seconds"] = {k: round(v, 2) for k, v in phases.items()}
     datasets.atomic_write_bytes(path, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import importlib.util
 import io
 import json
 import struct
@@ -23,14 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
-import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from komae_analysis.calendar import short_fy, wareki_fy, wareki_year
-from komae_analysis.errors import KomaeError
+from komae_analysis.fonts import font_path
 from komae_analysis.tables import TABLE_CSS, atomic_write_bytes, note_line, slug, source_line
 
 __all__ = [
@@ -48,7 +46,6 @@ __all__ = [
 ]
 
 FONT_NAME = "IPAexGothic"
-FONT_FILE = "ipaexg.ttf"
 
 #: Okabe & Ito (2008) colours, by name.
 OKABE_ITO: dict[str, str] = {
@@ -116,21 +113,6 @@ _RC = {
 }
 
 _registered: Path | None = None
-
-
-def font_path() -> Path:
-    """The IPAex Gothic font file inside the installed ``matplotlib-fontja`` package.
-
-    Located without importing the package (importing it changes rcParams as a side effect).
-    """
-    spec = importlib.util.find_spec("matplotlib_fontja")
-    if spec is None or not spec.submodule_search_locations:
-        raise KomaeError("日本語フォントのパッケージ matplotlib-fontja がインストールされていません")
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / "fonts" / FONT_FILE
-        if candidate.is_file():
-            return candidate
-    raise KomaeError(f"matplotlib-fontja のフォントファイル {FONT_FILE} が見つかりません")
 
 
 def setup() -> None:
@@ -298,7 +280,11 @@ class AppendixFigure:
                 buf = io.BytesIO()
                 self.figure.savefig(buf, format="png", dpi=DPI, metadata=_PNG_METADATA, facecolor="white")
                 self._png = buf.getvalue()
-                plt.close(self.figure)
+                if getattr(self.figure.canvas, "manager", None) is not None:
+                    # a figure made with pyplot is registered there; ours (Figure()) are not
+                    import matplotlib.pyplot as plt
+
+                    plt.close(self.figure)
             else:
                 assert self.png_path is not None
                 self._png = self.png_path.read_bytes()

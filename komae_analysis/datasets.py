@@ -12,13 +12,18 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from komae_analysis import paths
 from komae_analysis.errors import KomaeError
-from komae_analysis.ingest import registry
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The ingest package (pandera schemas, readers) is imported only when raw files must be read, so a
+# notebook that finds the processed cache current starts faster.
 
 
 def sha256(path: Path) -> str:
@@ -39,6 +44,8 @@ def file_record(path: Path, data_dir: Path) -> dict[str, object]:
 
 
 def input_records(source_id: str, data_dir: Path) -> list[dict[str, object]]:
+    from komae_analysis.ingest import registry
+
     src = registry.source(source_id)
     return [file_record(p, data_dir) for p in registry.files(src, data_dir)]
 
@@ -67,26 +74,73 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
         raise
 
 
-def load(source_id: str, fy: int, data_dir: Path | None = None, processed_base: Path | None = None) -> pd.DataFrame:
-    """The tidy frame of one raw source, from the processed cache when it is current."""
-    data_dir = Path(data_dir or paths.RAW_DIR)
-    if not data_dir.is_dir():
-        raise KomaeError(f"データフォルダ「{data_dir}」がありません")
-    records = input_records(source_id, data_dir)
+def _cache_paths(source_id: str, fy: int, processed_base: Path | None) -> tuple[Path, Path]:
     cache_dir = paths.processed_dir(fy, processed_base)
-    parquet = cache_dir / f"{source_id}.parquet"
-    sidecar = cache_dir / f"{source_id}.json"
-    stamp = {"source": source_id, "data_dir": str(data_dir.resolve()), "inputs": records}
+    return cache_dir / f"{source_id}.parquet", cache_dir / f"{source_id}.json"
+
+
+def _stamp(source_id: str, data_dir: Path) -> dict[str, object]:
+    return {"source": source_id, "data_dir": str(data_dir.resolve()), "inputs": input_records(source_id, data_dir)}
+
+
+def _cached(source_id: str, fy: int, data_dir: Path, processed_base: Path | None) -> pd.DataFrame | None:
+    parquet, sidecar = _cache_paths(source_id, fy, processed_base)
     if parquet.exists() and sidecar.exists():
         try:
-            if json.loads(sidecar.read_text(encoding="utf-8")) == stamp:
+            if json.loads(sidecar.read_text(encoding="utf-8")) == _stamp(source_id, data_dir):
+                import pandas as pd
+
                 return pd.read_parquet(parquet)
         except (json.JSONDecodeError, OSError):
             pass
-    frame = registry.load(source_id, data_dir)
+    return None
+
+
+def _store(source_id: str, frame: pd.DataFrame, fy: int, data_dir: Path, processed_base: Path | None) -> None:
+    parquet, sidecar = _cache_paths(source_id, fy, processed_base)
     _write_parquet(frame, parquet)
-    atomic_write_bytes(sidecar, json.dumps(stamp, ensure_ascii=False, indent=1).encode("utf-8"))
+    stamp = json.dumps(_stamp(source_id, data_dir), ensure_ascii=False, indent=1)
+    atomic_write_bytes(sidecar, stamp.encode("utf-8"))
+
+
+def _data_dir(data_dir: Path | None) -> Path:
+    data_dir = Path(data_dir or paths.RAW_DIR)
+    if not data_dir.is_dir():
+        raise KomaeError(f"データフォルダ「{data_dir}」がありません")
+    return data_dir
+
+
+def load(source_id: str, fy: int, data_dir: Path | None = None, processed_base: Path | None = None) -> pd.DataFrame:
+    """The tidy frame of one raw source, from the processed cache when it is current."""
+    data_dir = _data_dir(data_dir)
+    frame = _cached(source_id, fy, data_dir, processed_base)
+    if frame is not None:
+        return frame
+    from komae_analysis.ingest import registry
+
+    frame = registry.load(source_id, data_dir)
+    _store(source_id, frame, fy, data_dir, processed_base)
     return frame
+
+
+def prepare(
+    source_ids: list[str],
+    fy: int,
+    data_dir: Path | None = None,
+    processed_base: Path | None = None,
+    map_fn: Callable[..., Iterable] = map,
+) -> None:
+    """Bring the cache of several sources up to date at once, reading each raw file once for all the
+    sources that use it; ``map_fn`` (a process pool's ``map``) may read files in parallel. Raises one
+    InputError listing every problem of every source."""
+    data_dir = _data_dir(data_dir)
+    stale = [sid for sid in source_ids if _cached(sid, fy, data_dir, processed_base) is None]
+    if not stale:
+        return
+    from komae_analysis.ingest import registry
+
+    for sid, frame in registry.load_many(stale, data_dir, map_fn).items():
+        _store(sid, frame, fy, data_dir, processed_base)
 
 
 def is_demo(data_dir: Path | None = None) -> bool:

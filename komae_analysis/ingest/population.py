@@ -1159,7 +1159,7 @@ def _read_city_register(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return population.copy(), households.copy()
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=64)  # the build reads every file of both sheets: keep all of them
 def _read_city_register_cached(path_text: str, _digest: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _parse_city_register(Path(path_text))
 
