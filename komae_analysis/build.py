@@ -30,6 +30,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from komae_analysis import datasets, paths
 from komae_analysis import sections as catalogue
@@ -95,12 +96,66 @@ def notebook_parameters(section: catalogue.Section) -> dict[str, dict[str, str]]
 
 
 # --- one section (runs in a worker process) --------------------------------------------
+#: Modules a warm kernel imports before its notebook arrives (a warm-up only: notebooks import
+#: what they use themselves).
+KERNEL_WARM_IMPORTS = ("komae_analysis.section", "komae_analysis.population")
+
+_warm_kernel: dict[str, Any] = {}
+
+
+def warm_kernel() -> None:
+    """Start a kernel for the next section of this process and let it import the package, so its
+    start-up overlaps the work that comes before (reading inputs, the previous section)."""
+    if _warm_kernel:
+        return
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+    from traitlets.config import Config
+
+    km = AsyncKernelManager(kernel_name="python3", config=Config(KERNEL_CONFIG))
+    run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+    kc = km.client()
+    kc.start_channels()
+    kc.execute(f"import {', '.join(KERNEL_WARM_IMPORTS)}", silent=True, store_history=False)
+    _warm_kernel.update(km=km, kc=kc)
+
+
+def _take_kernel() -> Any | None:
+    if not _warm_kernel:
+        return None
+    _warm_kernel["kc"].stop_channels()
+    km = _warm_kernel["km"]
+    _warm_kernel.clear()
+    return km
+
+
+def _stop_kernel(km: Any) -> None:
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+def discard_warm_kernel() -> None:
+    """Shut down a warm kernel that no section will use."""
+    km = _take_kernel()
+    if km is not None:
+        _stop_kernel(km)
+
+
+def _init_worker() -> None:
+    import multiprocessing.util
+
+    warm_kernel()
+    # pool workers leave through os._exit, which skips atexit: a Finalize still runs
+    multiprocessing.util.Finalize(None, discard_warm_kernel, exitpriority=10)
+
+
 def preload() -> None:
     """Import what the workers need (papermill, nbconvert and its template, the readers) in this
     process before the pool forks, so that every worker starts with it already in memory."""
-    import papermill  # noqa: F401
-
     import nbformat
+    import papermill  # noqa: F401
 
     from komae_analysis.ingest import population  # noqa: F401  (workers also read raw files)
 
@@ -124,9 +179,12 @@ def _exporter():
 
 
 def run_section(
-    section_id: str, params_file: str, fy: int, data_dir: str, stage: str
+    section_id: str, params_file: str, fy: int, data_dir: str, stage: str, warm_next: bool = False
 ) -> SectionResult:
-    """Execute one section notebook into ``stage`` and render its HTML. Never raises."""
+    """Execute one section notebook into ``stage`` and render its HTML. Never raises.
+
+    Uses this process's warm kernel when there is one; with ``warm_next`` it starts the kernel
+    for the next section before rendering the HTML of this one."""
     import papermill
     from traitlets.config import Config
 
@@ -136,6 +194,7 @@ def run_section(
     nb_out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     result = SectionResult(section_id, "ok", 0.0, nb_out.relative_to(stage_dir).as_posix())
+    km = _take_kernel()
     try:
         papermill.execute_notebook(
             str(section.notebook),
@@ -148,8 +207,14 @@ def run_section(
             request_save_on_cell_execute=False,
             cwd=str(paths.NOTEBOOKS_DIR),
             config=Config(KERNEL_CONFIG),
+            km=km,
         )
         result.timings["execute"] = time.perf_counter() - started
+        if km is not None:
+            _stop_kernel(km)
+            km = None
+        if warm_next:
+            warm_kernel()
         t0 = time.perf_counter()
         html = stage_dir / "html" / f"{section_id}.html"
         render_html(nb_out, html, title=section.full_title)
@@ -158,6 +223,9 @@ def run_section(
     except Exception as exc:  # a failing notebook must not stop the other sections
         result.status = "failed"
         result.error = _short_error(exc)
+    finally:
+        if km is not None:
+            _stop_kernel(km)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -230,9 +298,15 @@ def build(
     with contextlib.ExitStack() as stack:
         pool = None
         if jobs > 1 and len(chosen) > 1:
-            # the workers read the raw files in parallel, then run the sections
+            # the workers read the raw files in parallel, then run the sections; each starts a
+            # kernel at once, so that kernel start-up overlaps the reading of the inputs
             preload()
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=min(jobs, len(chosen))))
+            pool = stack.enter_context(
+                ProcessPoolExecutor(max_workers=min(jobs, len(chosen)), initializer=_init_worker)
+            )
+        else:
+            warm_kernel()
+            stack.callback(discard_warm_kernel)
         phases: dict[str, float] = {"setup": time.perf_counter() - started}
         return _build_stages(params, data_dir, out_base, only, chosen, pool, jobs, echo, started, phases)
 
@@ -318,7 +392,12 @@ def _run_all(
     echo: Callable[[str], None],
 ) -> list[SectionResult]:
     n = len(chosen)
-    args = [(s.id, params.source_file, params.fiscal_year, str(data_dir), str(stage)) for s in chosen]
+    workers = pool._max_workers if pool is not None else 1  # noqa: SLF001
+    # a section warms the kernel of the next one unless no section is left for its process
+    args = [
+        (s.id, params.source_file, params.fiscal_year, str(data_dir), str(stage), i < n - workers)
+        for i, s in enumerate(chosen)
+    ]
     results: dict[str, SectionResult] = {}
     for s in chosen:
         echo(f"開始: {s.id}　{s.full_title}")
