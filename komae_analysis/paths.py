@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -17,8 +18,12 @@ REPORTS_DIR = PROJECT_DIR / "reports"
 
 
 def processed_dir(fy: int, base: Path | None = None) -> Path:
-    """``data/processed/<FY>/``: regenerated from raw data, never edited by hand."""
-    return (base or PROCESSED_DIR) / f"FY{fy}"
+    """``data/processed/FY<YYYY>/``: regenerated from raw data, never edited by hand.
+
+    The environment variable ``KOMAE_PROCESSED_DIR`` moves the whole cache (it reaches the worker
+    processes and kernels of a build too), e.g. for tests or a read-only project folder."""
+    default = Path(os.environ["KOMAE_PROCESSED_DIR"]) if os.environ.get("KOMAE_PROCESSED_DIR") else PROCESSED_DIR
+    return (base or default) / f"FY{fy}"
 
 
 def report_dir(fy: int, base: Path | None = None) -> Path:

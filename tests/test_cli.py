@@ -75,7 +75,8 @@ def _break_count(data: Path) -> None:
 
 
 @pytest.mark.slow
-def test_bad_input_stops_the_build_with_location(data_copy, tmp_path):
+def test_bad_input_stops_the_build_with_location(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("KOMAE_PROCESSED_DIR", str(tmp_path / "processed"))
     line = _break_count(data_copy)
     out = tmp_path / "reports"
     res = run("build", "--data-dir", str(data_copy), "--out", str(out))
@@ -125,3 +126,13 @@ def test_failed_section_keeps_notebook_and_leaves_published_report(tmp_path, mon
     assert any(str(kept) in m for m in messages)
     failed_manifest = json.loads((out / "FY2026.failed" / "manifest.json").read_text(encoding="utf-8"))
     assert {s["id"]: s["status"] for s in failed_manifest["sections"]}["02b_population_areas"] == "failed"
+
+
+def test_demo_data_command_regenerates_the_bundled_files(tmp_path, demo_data_dir):
+    res = run("demo-data", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    assert "デモデータ" in res.stdout
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert made
+    for rel in made:
+        assert (tmp_path / rel).read_bytes() == (demo_data_dir / rel).read_bytes(), rel
