@@ -35,6 +35,7 @@ from typing import Any
 from komae_analysis import datasets, paths
 from komae_analysis import sections as catalogue
 from komae_analysis.errors import KomaeError
+from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.params import Params
 
 KERNEL_CONFIG = {"KernelManager": {"transport_encryption": "auto"}}
@@ -246,7 +247,7 @@ def render_html(notebook: Path, html: Path, *, title: str) -> None:
     nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title
     body, _ = _exporter().from_notebook_node(nb, resources={"komae": {"title": title, "css": page_css()}})
-    datasets.atomic_write_bytes(html, body.encode("utf-8"))
+    atomic_write_bytes(html, body.encode("utf-8"))
 
 
 FONT_ASSET = "assets/ipaexg.ttf"
@@ -457,7 +458,7 @@ def assemble(
             banner=("デモデータ：" + DEMO_BANNER_TEXT) if demo else None,
         )
     manifest = build_manifest(stage, params, data_dir, results, records, seconds=seconds, jobs=jobs)
-    datasets.atomic_write_bytes(
+    atomic_write_bytes(
         stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
     )
     report_index.write_index(stage, params, manifest, demo=demo)
@@ -569,4 +570,4 @@ def _rewrite_build_seconds(published: Path, total: float, phases: dict[str, floa
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["build_seconds"] = round(total, 2)
     manifest["phase_seconds"] = {k: round(v, 2) for k, v in phases.items()}
-    datasets.atomic_write_bytes(path, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    atomic_write_bytes(path, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))

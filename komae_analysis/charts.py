@@ -28,8 +28,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from komae_analysis.calendar import short_fy, wareki_fy, wareki_year
+from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.fonts import font_path
-from komae_analysis.tables import TABLE_CSS, atomic_write_bytes, note_line, slug, source_line
+from komae_analysis.tables import TABLE_CSS, note_line, slug, source_line
 
 __all__ = [
     "DPI",

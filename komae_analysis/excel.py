@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
+from komae_analysis.fileio import atomic_write_bytes, workbook_bytes
 from komae_analysis.tables import (
     EXCEL_FORMATS,
     NUMERIC_FORMATS,
@@ -34,7 +33,6 @@ from komae_analysis.tables import (
     _is_missing,
     _is_number,
     _text,
-    atomic_path,
     check_number,
     format_value,
 )
@@ -242,25 +240,6 @@ def _write_table(ws: Worksheet, table: AppendixTable) -> None:
     _page_setup(ws, landscape=total_width > 100)
 
 
-class _FixedDateZipFile(zipfile.ZipFile):
-    """A ZipFile whose entries all carry the same date, so equal content gives equal bytes."""
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # type: ignore[override]
-        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            zinfo = zipfile.ZipInfo(filename=zinfo_or_arcname, date_time=_ZIP_DATE)
-            zinfo.compress_type = self.compression
-            zinfo.external_attr = 0o600 << 16
-            zinfo_or_arcname = zinfo
-        super().writestr(zinfo_or_arcname, data, compress_type=compress_type, compresslevel=compresslevel)
-
-
-def _save_deterministic(wb: Workbook, path: Path) -> None:
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
-    with _FixedDateZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
-
-
 def write_workbook(
     tables: list[AppendixTable],
     path: Path,
@@ -295,6 +274,5 @@ def write_workbook(
     wb.properties.creator = "komae_analysis"
     wb.properties.lastModifiedBy = "komae_analysis"
     wb.properties.language = "ja-JP"
-    with atomic_path(path) as tmp:
-        _save_deterministic(wb, tmp)
+    atomic_write_bytes(path, workbook_bytes(wb, timestamp=FIXED_TIMESTAMP))
     return path

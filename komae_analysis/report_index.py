@@ -7,7 +7,8 @@ from pathlib import Path
 
 import jinja2
 
-from komae_analysis import datasets, paths
+from komae_analysis import paths
+from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.params import Params
 
 
@@ -56,7 +57,7 @@ def write_index(report: Path, params: Params, manifest: dict, *, demo: bool) -> 
         dirty=manifest["git"]["dirty"],
     )
     path = report / "index.html"
-    datasets.atomic_write_bytes(path, html.encode("utf-8"))
+    atomic_write_bytes(path, html.encode("utf-8"))
     return path
 
 

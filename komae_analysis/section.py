@@ -20,6 +20,7 @@ import pandas as pd
 
 from komae_analysis import datasets, paths
 from komae_analysis import sections as catalogue
+from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.params import Params, load_params
 
 DEMO_BANNER_TEXT = (
@@ -108,7 +109,7 @@ class SectionContext:
             "figures": self._figures,
         }
         path = self.report_root / "sections" / f"{self.section.id}.json"
-        datasets.atomic_write_bytes(path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+        atomic_write_bytes(path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
         return path
 
 

@@ -14,18 +14,15 @@ one decimal is "0.1%" and 1.005 with two decimals is "1.01".
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import html
 import json
 import math
 import numbers
-import os
 import re
-import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -35,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from komae_analysis.calendar import wareki_date
+from komae_analysis.fileio import atomic_path, atomic_write_bytes
 
 __all__ = [
     "EXCEL_FORMATS",
@@ -42,8 +40,6 @@ __all__ = [
     "MISSING",
     "TABLE_CSS",
     "AppendixTable",
-    "atomic_path",
-    "atomic_write_bytes",
     "check_number",
     "format_value",
     "note_line",
@@ -307,43 +303,6 @@ def note_line(note: str) -> str:
     """A 注 line as printed: prefixed with 「注：」 unless it already starts with 注, ※ or *."""
     s = note.strip()
     return s if s.startswith(("注", "※", "*", "＊")) else f"注：{s}"
-
-
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()  # read once at import: changing the umask is process-wide and not thread-safe
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path in the same folder as ``path``; on success rename it onto ``path``.
-
-    On failure the temporary file is removed and ``path`` is left as it was.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:40]}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        # mkstemp makes the file private (0600); give it the permissions a normal write would.
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file + rename)."""
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
-    return Path(path)
 
 
 def _write_with(path: Path, writer: Callable[[Path], None]) -> None:

@@ -10,35 +10,15 @@ its target folder and renamed into place, so an interrupted run never leaves a h
 from __future__ import annotations
 
 import datetime as dt
-import io
-import os
-import uuid
-import zipfile
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
+from komae_analysis import fileio
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 #: The date stamped into every workbook's created/modified properties.
 FIXED_DATETIME = dt.datetime(2026, 1, 1, 0, 0, 0)
-#: The timestamp of every zip member (the zip format cannot store dates before 1980).
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Opened with open() rather than mkstemp so the file gets the usual permissions (umask), not 0600.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def csv_bytes(rows: list[list[str]], *, encoding: str = "cp932", newline: str = "\r\n") -> bytes:
@@ -52,31 +32,10 @@ def csv_bytes(rows: list[list[str]], *, encoding: str = "cp932", newline: str = 
     return text.encode(encoding)
 
 
-def normalize_zip(data: bytes) -> bytes:
-    """Re-zip an archive with a fixed timestamp, attributes and compression for every member,
-    keeping the member order of the original (``[Content_Types].xml`` first, as openpyxl writes it)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.create_system = 0
-            member.external_attr = 0
-            dst.writestr(member, src.read(info.filename), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
-
-
 def workbook_bytes(wb: Workbook) -> bytes:
-    """Serialise a workbook reproducibly: fixed creator and dates, normalised zip container.
+    """Serialise a demo workbook reproducibly (fixed creator and dates, normalised zip container)."""
+    return fileio.workbook_bytes(wb, timestamp=FIXED_DATETIME, creator="komae_analysis.demo")
 
-    ``Workbook.save`` stamps the current time into ``docProps/core.xml``; the writer is driven
-    directly here so that the fixed ``modified`` date survives.
-    """
-    wb.properties.creator = "komae_analysis.demo"
-    wb.properties.lastModifiedBy = "komae_analysis.demo"
-    wb.properties.created = FIXED_DATETIME
-    wb.properties.modified = FIXED_DATETIME
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
-    return normalize_zip(raw.getvalue())
+
+#: Demo files are written like every other file: to a temporary name, then renamed into place.
+write_bytes_atomic = fileio.atomic_write_bytes
