@@ -523,7 +523,7 @@ def choume_table(data: PopulationData) -> AppendixTable:
     frame = pd.DataFrame(
         {
             "日常生活圏域": ch["area"],
-            "町丁目": ch["town"] + ch["chome"].astype(str) + "丁目",
+            "町丁目": [_choume_label(r) for _, r in ch.iterrows()],
             "総人口": ch["total"],
             "0～14歳": ch["age0_14"],
             "65歳以上": ch["age65"],
@@ -532,26 +532,38 @@ def choume_table(data: PopulationData) -> AppendixTable:
             "世帯数": ch["households"],
         }
     )
+    empty = _unpopulated(ch)
     return AppendixTable(
         number="表2-1-5",
         title=f"町丁目別の人口と高齢化率（{label_date(data.latest)}現在）",
         frame=frame,
         unit="単位：人、世帯、％",
         source=SOURCE_REGISTER,
+        notes=[f"住民のいない町丁目（{'、'.join(empty)}）の高齢化率は「－」。"] if empty else [],
         formats={"高齢化率": "pct"},
     )
 
 
+def _choume_label(row: pd.Series) -> str:
+    return f"{row['town']}{row['chome']}丁目"
+
+
+def _unpopulated(ch: pd.DataFrame) -> list[str]:
+    """町丁目 without residents (e.g. land used by facilities or parks): they have no 高齢化率."""
+    return [_choume_label(r) for _, r in ch[ch["total"] == 0].iterrows()]
+
+
 def choume_figure(data: PopulationData) -> AppendixFigure:
-    ch = choume_summary(data, data.latest)
-    ch = ch.sort_values("aging_rate").reset_index(drop=True)
+    all_ch = choume_summary(data, data.latest)
+    empty = _unpopulated(all_ch)
+    ch = all_ch[all_ch["total"] > 0].sort_values("aging_rate").reset_index(drop=True)
     areas = _area_order(choume_summary(data, data.latest))
     colors = {a: PALETTE[i] for i, a in enumerate(areas)}
     fig = Figure(figsize=(8, 9), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(ch))
     ax.barh(y, ch["aging_rate"], color=[colors[a] for a in ch["area"]], height=0.75)
-    ax.set_yticks(y, ch["town"] + ch["chome"].astype(str) + "丁目", fontsize=8)
+    ax.set_yticks(y, [_choume_label(r) for _, r in ch.iterrows()], fontsize=8)
     city_rate = city_summary(data).set_index("date").loc[data.latest, "aging_rate"]
     ax.axvline(city_rate, color="#222222", linestyle="--", linewidth=1)
     ax.text(city_rate, len(ch) - 0.3, f" 市全体 {_pct(city_rate)}", va="bottom", fontsize=9)
@@ -566,21 +578,23 @@ def choume_figure(data: PopulationData) -> AppendixFigure:
         title=f"町丁目別の高齢化率（{label_date(data.latest)}現在）",
         figure=fig,
         alt=(
-            f"{len(ch)}の町丁目の高齢化率を低い順に並べた横棒グラフ（色は日常生活圏域）。最も高いのは"
-            f"{top['town']}{top['chome']}丁目の{_pct(top['aging_rate'])}、市全体は{_pct(city_rate)}。"
+            f"住民のいる{len(ch)}の町丁目の高齢化率を低い順に並べた横棒グラフ（色は日常生活圏域）。最も高いのは"
+            f"{_choume_label(top)}の{_pct(top['aging_rate'])}、市全体は{_pct(city_rate)}。"
         ),
         source=SOURCE_REGISTER,
+        notes=[f"住民のいない町丁目（{'、'.join(empty)}）は除いている。"] if empty else [],
     )
 
 
 def choume_text(data: PopulationData) -> str:
     ch = choume_summary(data, data.latest)
+    ch = ch[ch["total"] > 0]
     hi = ch.loc[ch["aging_rate"].idxmax()]
     lo = ch.loc[ch["aging_rate"].idxmin()]
     above = int((ch["aging_rate"] >= 0.3).sum())
     text = (
-        f"町丁目別の高齢化率は、{lo['town']}{lo['chome']}丁目の{_pct(lo['aging_rate'])}から"
-        f"{hi['town']}{hi['chome']}丁目の{_pct(hi['aging_rate'])}まで差があります。"
+        f"町丁目別の高齢化率は、{_choume_label(lo)}の{_pct(lo['aging_rate'])}から"
+        f"{_choume_label(hi)}の{_pct(hi['aging_rate'])}まで差があります。"
     )
     if above:
         text += f"高齢化率が30％以上の町丁目は{above}か所です。"

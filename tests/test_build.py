@@ -199,3 +199,23 @@ def test_fy2023_build_uses_its_own_dates(tmp_path, demo_data_dir):
     assert labels[0] == "平成29年1月1日" and labels[-1] == "令和5年1月1日"
     ages = register_by_age(demo_data_dir / "city_register" / "juki_choume_age_20230101.xlsx")
     assert f"令和5年1月1日現在の総人口は{sum(ages.values()):,}人" in html
+
+
+def test_only_rebuilds_one_section_and_keeps_the_others(built_report, tmp_path, demo_data_dir):
+    import shutil
+
+    out = tmp_path / "reports"
+    shutil.copytree(built_report, out / "FY2026")
+    before = (out / "FY2026" / "html" / "02b_population_areas.html").read_bytes()
+    result = build(load_params(2026), data_dir=demo_data_dir, out_base=out, only=["02a_population"], jobs=1,
+                   echo=lambda _m: None)
+    assert result.ok
+    report = out / "FY2026"
+    assert (report / "html" / "02b_population_areas.html").read_bytes() == before
+    m = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    built = {s["id"]: s["built_in_this_run"] for s in m["sections"]}
+    assert built == {"02a_population": True, "02b_population_areas": False}
+    wb = openpyxl.load_workbook(report / "tables" / "appendix_FY2026.xlsx")
+    assert {f"表2-1-{n}" for n in range(1, 7)} <= set(wb.sheetnames)
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert "表2-1-6" in index and "表2-1-1" in index
