@@ -96,7 +96,7 @@ def bench(fy: int, repeat: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m komae_analysis.bench", description="ビルド時間の計測")
     ap.add_argument("--fy", type=int, default=2026)
-    ap.add_argument("--repeat", type=int, default=1, help="各方式の繰り返し回数（最小値を採用）")
+    ap.add_argument("--repeat", type=int, default=3, help="各方式の繰り返し回数（最小値を採用）")
     args = ap.parse_args(argv)
     result = bench(args.fy, args.repeat)
     out = paths.REPORTS_DIR / "bench" / "bench.json"

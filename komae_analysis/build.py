@@ -2,31 +2,35 @@
 
 Flow (ARCHITECTURE.md):
 1. check every chosen notebook's parameters cell (an injected name it does not define is an error);
-2. validate the raw inputs the chosen sections declare: any problem → :class:`InputError`, nothing
-   is written to ``reports/``;
-3. read the inputs once into ``data/processed/FY<YYYY>/`` (the notebooks then reuse the cache);
-4. run the notebooks in a process pool (papermill Python API), each writing into a staging copy of
-   the report, and render each executed notebook to HTML in the same worker (nbconvert API);
-5. assemble the Excel workbook, ``index.html`` and ``manifest.json`` in the staging folder;
-6. swap the staging folder into ``reports/FY<YYYY>/`` with renames. If a section failed nothing is
+   meanwhile ``--jobs`` section threads each launch a kernel, which boots and imports the package
+   in its own process while the build goes on;
+2. read and validate the raw inputs the chosen sections declare, each file once for all the
+   sources that use it, in parallel processes: any problem → :class:`InputError`, nothing is
+   written to ``reports/``; the tidy frames go to ``data/processed/FY<YYYY>/`` for the notebooks;
+3. run the notebooks on the section threads (papermill Python API, one warm kernel each; the next
+   section's kernel boots while the current one runs) and render each executed notebook to HTML
+   in the same thread (nbconvert API, code hidden);
+4. assemble the Excel workbook, ``index.html`` and ``manifest.json`` in a staging folder;
+5. swap the staging folder into ``reports/FY<YYYY>/`` with renames. If a section failed nothing is
    published: the staging folder is kept as ``reports/FY<YYYY>.failed/`` with the executed
    notebooks (tracebacks included) and their paths are printed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -96,71 +100,55 @@ def notebook_parameters(section: catalogue.Section) -> dict[str, dict[str, str]]
     }
 
 
-# --- one section (runs in a worker process) --------------------------------------------
+# --- kernels and sections ---------------------------------------------------------------
 #: Modules a warm kernel imports before its notebook arrives (a warm-up only: notebooks import
 #: what they use themselves).
 KERNEL_WARM_IMPORTS = ("komae_analysis.section", "komae_analysis.population")
 
-_warm_kernel: dict[str, Any] = {}
+
+class WarmKernel:
+    """A kernel started ahead of its notebook, importing the package while other work goes on.
+
+    Started and used by one thread. The kernel process boots on its own, so its start-up overlaps
+    whatever the build does meanwhile (reading the inputs, the previous section's HTML)."""
+
+    def __init__(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+        from traitlets.config import Config
+
+        self.km = AsyncKernelManager(kernel_name="python3", config=Config(KERNEL_CONFIG))
+        run_sync(self.km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        # queued by ZMQ until the kernel is up; silent: the notebook's execution counts start at 1
+        self.kc.execute(f"import {', '.join(KERNEL_WARM_IMPORTS)}", silent=True, store_history=False)
+
+    def take(self) -> Any:
+        """The kernel manager, for papermill (which then talks to the kernel with its own client)."""
+        self.kc.stop_channels()
+        return self.km
+
+    def discard(self) -> None:
+        self.kc.stop_channels()
+        stop_kernel(self.km)
 
 
-def warm_kernel() -> None:
-    """Start a kernel for the next section of this process and let it import the package, so its
-    start-up overlaps the work that comes before (reading inputs, the previous section)."""
-    if _warm_kernel:
-        return
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
-    from traitlets.config import Config
-
-    km = AsyncKernelManager(kernel_name="python3", config=Config(KERNEL_CONFIG))
-    run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
-    kc = km.client()
-    kc.start_channels()
-    kc.execute(f"import {', '.join(KERNEL_WARM_IMPORTS)}", silent=True, store_history=False)
-    _warm_kernel.update(km=km, kc=kc)
-
-
-def _take_kernel() -> Any | None:
-    if not _warm_kernel:
-        return None
-    _warm_kernel["kc"].stop_channels()
-    km = _warm_kernel["km"]
-    _warm_kernel.clear()
-    return km
-
-
-def _stop_kernel(km: Any) -> None:
+def stop_kernel(km: Any) -> None:
     from jupyter_core.utils import run_sync
 
     if km.has_kernel:
         run_sync(km.shutdown_kernel)(now=True)
 
 
-def discard_warm_kernel() -> None:
-    """Shut down a warm kernel that no section will use."""
-    km = _take_kernel()
-    if km is not None:
-        _stop_kernel(km)
-
-
-def _init_worker() -> None:
-    import multiprocessing.util
-
-    warm_kernel()
-    # pool workers leave through os._exit, which skips atexit: a Finalize still runs
-    multiprocessing.util.Finalize(None, discard_warm_kernel, exitpriority=10)
-
-
 def preload() -> None:
-    """Import what the workers need (papermill, nbconvert and its template, the readers) in this
-    process before the pool forks, so that every worker starts with it already in memory."""
+    """Import papermill, nbconvert and the readers, and compile the HTML template, once: before the
+    section threads need them and before file-reading processes fork from this one."""
     import nbformat
     import papermill  # noqa: F401
 
-    from komae_analysis.ingest import population  # noqa: F401  (workers also read raw files)
+    from komae_analysis.ingest import population  # noqa: F401  (before any fork of file readers)
 
-    # the first conversion loads and compiles the templates: do it once here, for every worker
     _exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"komae": {"title": "", "css": ""}})
 
 
@@ -180,12 +168,12 @@ def _exporter():
 
 
 def run_section(
-    section_id: str, params_file: str, fy: int, data_dir: str, stage: str, warm_next: bool = False
+    section_id: str, params_file: str, fy: int, data_dir: str, stage: str, km: Any | None = None
 ) -> SectionResult:
     """Execute one section notebook into ``stage`` and render its HTML. Never raises.
 
-    Uses this process's warm kernel when there is one; with ``warm_next`` it starts the kernel
-    for the next section before rendering the HTML of this one."""
+    ``km``: a started kernel (see :class:`WarmKernel`) to run the notebook in, shut down afterwards;
+    without it papermill starts one."""
     import papermill
     from traitlets.config import Config
 
@@ -195,7 +183,6 @@ def run_section(
     nb_out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     result = SectionResult(section_id, "ok", 0.0, nb_out.relative_to(stage_dir).as_posix())
-    km = _take_kernel()
     try:
         papermill.execute_notebook(
             str(section.notebook),
@@ -212,10 +199,8 @@ def run_section(
         )
         result.timings["execute"] = time.perf_counter() - started
         if km is not None:
-            _stop_kernel(km)
+            stop_kernel(km)
             km = None
-        if warm_next:
-            warm_kernel()
         t0 = time.perf_counter()
         html = stage_dir / "html" / f"{section_id}.html"
         render_html(nb_out, html, title=section.full_title)
@@ -226,7 +211,7 @@ def run_section(
         result.error = _short_error(exc)
     finally:
         if km is not None:
-            _stop_kernel(km)
+            stop_kernel(km)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -294,22 +279,15 @@ def build(
     if not data_dir.is_dir():
         raise KomaeError(f"データフォルダ「{data_dir}」がありません")
     chosen = catalogue.select(only)
-    for s in chosen:
-        check_parameters(s)
-    with contextlib.ExitStack() as stack:
-        pool = None
-        if jobs > 1 and len(chosen) > 1:
-            # the workers read the raw files in parallel, then run the sections; each starts a
-            # kernel at once, so that kernel start-up overlaps the reading of the inputs
-            preload()
-            pool = stack.enter_context(
-                ProcessPoolExecutor(max_workers=min(jobs, len(chosen)), initializer=_init_worker)
-            )
-        else:
-            warm_kernel()
-            stack.callback(discard_warm_kernel)
+    runner = SectionRunner(chosen, min(jobs, len(chosen)), echo)
+    try:
+        for s in chosen:
+            check_parameters(s)
+        preload()
         phases: dict[str, float] = {"setup": time.perf_counter() - started}
-        return _build_stages(params, data_dir, out_base, only, chosen, pool, jobs, echo, started, phases)
+        return _build_stages(params, data_dir, out_base, only, chosen, runner, jobs, echo, started, phases)
+    finally:
+        runner.close()
 
 
 def _build_stages(
@@ -318,7 +296,7 @@ def _build_stages(
     out_base: Path,
     only: list[str] | None,
     chosen: list[catalogue.Section],
-    pool: ProcessPoolExecutor | None,
+    runner: SectionRunner,
     jobs: int,
     echo: Callable[[str], None],
     started: float,
@@ -327,7 +305,14 @@ def _build_stages(
     fy = params.fiscal_year
     t0 = time.perf_counter()
     source_ids = sorted({i for s in chosen for i in s.inputs})
-    datasets.prepare(source_ids, fy, data_dir, map_fn=pool.map if pool is not None else map)
+    if jobs > 1:
+        # the raw files are parsed in parallel processes (the readers are pure Python); the
+        # processes fork from here, so first let the section threads settle into waiting
+        runner.wait_idle()
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            datasets.prepare(source_ids, fy, data_dir, map_fn=pool.map)
+    else:
+        datasets.prepare(source_ids, fy, data_dir)
     phases["inputs"] = time.perf_counter() - t0
     echo(f"入力データを確認しました（{len(source_ids)}種類）。")
 
@@ -343,7 +328,7 @@ def _build_stages(
     stage.mkdir(parents=True, exist_ok=True)
 
     t0 = time.perf_counter()
-    results = _run_all(chosen, params, data_dir, stage, pool, echo)
+    results = runner.run(params, data_dir, stage)
     ok = all(r.status == "ok" for r in results)
     phases["sections"] = time.perf_counter() - t0
 
@@ -384,36 +369,85 @@ def _remove_section_outputs(stage: Path, section_id: str) -> None:
         p.unlink(missing_ok=True)
 
 
-def _run_all(
-    chosen: list[catalogue.Section],
-    params: Params,
-    data_dir: Path,
-    stage: Path,
-    pool: ProcessPoolExecutor | None,
-    echo: Callable[[str], None],
-) -> list[SectionResult]:
-    n = len(chosen)
-    workers = pool._max_workers if pool is not None else 1  # noqa: SLF001
-    # a section warms the kernel of the next one unless no section is left for its process
-    args = [
-        (s.id, params.source_file, params.fiscal_year, str(data_dir), str(stage), i < n - workers)
-        for i, s in enumerate(chosen)
-    ]
-    results: dict[str, SectionResult] = {}
-    for s in chosen:
-        echo(f"開始: {s.id}　{s.full_title}")
-    if pool is None:
-        for i, a in enumerate(args, 1):
-            r = run_section(*a)
-            results[r.id] = r
-            _echo_result(echo, r, i, n)
-    else:
-        futures = [pool.submit(run_section, *a) for a in args]
-        for i, fut in enumerate(as_completed(futures), 1):
-            r = fut.result()
-            results[r.id] = r
-            _echo_result(echo, r, i, n)
-    return [results[s.id] for s in chosen]
+class SectionRunner:
+    """Runs section notebooks on ``workers`` threads, each with a kernel of its own.
+
+    The threads start their kernels as soon as the runner is made, so kernel start-up overlaps the
+    checks and the reading of the inputs; :meth:`run` then hands out the sections. The real work
+    happens in the kernel processes; a thread only drives papermill and renders HTML."""
+
+    def __init__(self, sections: list[catalogue.Section], workers: int, echo: Callable[[str], None]) -> None:
+        self._sections = sections
+        self._echo = echo
+        self._queue: queue.Queue[catalogue.Section] = queue.Queue()
+        self._go = threading.Event()
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._results: dict[str, SectionResult] = {}
+        self._args: tuple[str, int, str, str] = ("", 0, "", "")
+        self._idle = threading.Semaphore(0)  # released by each thread once its kernel is launched
+        self._threads = [
+            threading.Thread(target=self._work, name=f"section-{i}", daemon=True) for i in range(max(1, workers))
+        ]
+        for t in self._threads:
+            t.start()
+
+    def wait_idle(self) -> None:
+        """Block until every thread has launched its kernel and is only waiting: from then on the
+        process may fork (the threads hold no locks while they wait)."""
+        for _ in self._threads:
+            self._idle.acquire()
+        for _ in self._threads:
+            self._idle.release()
+
+    def run(self, params: Params, data_dir: Path, stage: Path) -> list[SectionResult]:
+        self._args = (params.source_file, params.fiscal_year, str(data_dir), str(stage))
+        for s in self._sections:
+            self._queue.put(s)
+        self._go.set()
+        for t in self._threads:
+            t.join()
+        return [self._results[s.id] for s in self._sections]
+
+    def close(self) -> None:
+        """Stop early (bad input, an error before the sections ran): idle kernels are shut down."""
+        if not self._go.is_set():
+            self._cancel.set()
+            self._go.set()
+        for t in self._threads:
+            t.join()
+
+    def _work(self) -> None:
+        warm = _try_warm_kernel()
+        self._idle.release()
+        try:
+            self._go.wait()
+            while not self._cancel.is_set():
+                try:
+                    section = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                with self._lock:
+                    self._echo(f"開始: {section.id}　{section.full_title}")
+                km = warm.take() if warm is not None else None
+                # the next section's kernel boots while this one runs (on the other core)
+                warm = _try_warm_kernel() if not self._queue.empty() else None
+                result = run_section(section.id, *self._args, km=km)
+                with self._lock:
+                    self._results[result.id] = result
+                    _echo_result(self._echo, result, len(self._results), len(self._sections))
+        finally:
+            if warm is not None:
+                warm.discard()
+
+
+def _try_warm_kernel() -> WarmKernel | None:
+    """A warm kernel, or None if one cannot be started here: papermill then starts the kernel
+    itself, and a real failure is reported for the section that needed it."""
+    try:
+        return WarmKernel()
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def _echo_result(echo: Callable[[str], None], r: SectionResult, i: int, n: int) -> None:
