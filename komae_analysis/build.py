@@ -72,7 +72,7 @@ class BuildResult:
 
 # --- parameters -------------------------------------------------------------------------
 def check_parameters(section: catalogue.Section) -> None:
-    """Fail unless the notebook's parameters cell defines exactly the names the build injects.
+    """Fail unless the notebook's parameters cell defines every name the build injects.
 
     papermill only warns about an unknown parameter; a typo would then run with the default.
     """

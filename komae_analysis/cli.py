@@ -96,7 +96,8 @@ def _cmd_sections(args: argparse.Namespace) -> int:
     for s in SECTIONS:
         print(f"{s.id}\t{s.full_title}")
         for name, info in notebook_parameters(s).items():
-            print(f"    {name}: {info['type']} = {info['default']}　{info['help']}")
+            kind = f": {info['type']}" if info["type"] not in ("", "None") else ""
+            print(f"    {name}{kind} = {info['default']}　{info['help']}")
         print(f"    入力: {', '.join(s.inputs)}")
     return EXIT_OK
 

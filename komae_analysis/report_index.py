@@ -12,16 +12,10 @@ from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.params import Params
 
 
-def table_anchor(number: str) -> str:
-    """The HTML id of a table inside its section page (set by AppendixTable.to_html)."""
-    from komae_analysis.tables import table_anchor as anchor
-
-    return anchor(number)
-
-
 def write_index(report: Path, params: Params, manifest: dict, *, demo: bool) -> Path:
     from komae_analysis.build import page_css
     from komae_analysis.section import demo_banner_html
+    from komae_analysis.tables import table_anchor
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR / "report")),

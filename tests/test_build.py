@@ -21,6 +21,7 @@ from komae_analysis.params import load_params
 
 pytestmark = pytest.mark.slow
 SECTION_IDS = [s.id for s in sections.SECTIONS]
+ROOT_PARAMS = Path(__file__).resolve().parents[1] / "komae_analysis" / "params"
 DATE_LABEL = re.compile(r"^(平成|令和)(\d+|元)年1月1日$")
 
 
@@ -164,6 +165,10 @@ def test_html_pages_are_committee_ready(built_report):
         assert f"表2-1-{n}" in index
     for n in range(1, 5):
         assert f"図2-1-{n}" in index
+    # every table link of the contents page lands on an element of its section page
+    for page, anchor in re.findall(r'href="(html/[^"#]+)#([^"]+)"', index):
+        assert f'id="{anchor}"' in (built_report / page).read_text(encoding="utf-8"), (page, anchor)
+    assert len(re.findall(r'href="html/[^"#]+#', index)) == 6
 
 
 def test_no_missing_glyph_warning(built_report):
@@ -219,3 +224,23 @@ def test_only_rebuilds_one_section_and_keeps_the_others(built_report, tmp_path, 
     assert {f"表2-1-{n}" for n in range(1, 7)} <= set(wb.sheetnames)
     index = (report / "index.html").read_text(encoding="utf-8")
     assert "表2-1-6" in index and "表2-1-1" in index
+
+
+def test_custom_params_file_reaches_the_notebooks(tmp_path, demo_data_dir):
+    """A params file of the analysts' own (here: three comparison cities) drives the notebooks."""
+    text = (ROOT_PARAMS / "FY2026.yaml").read_text(encoding="utf-8")
+    text = text.replace('comparison_codes: ["13203", "13204", "13208", "13215", "13221", "13225"]',
+                        'comparison_codes: ["13208", "13221", "13225"]')
+    assert "13221" in text and "13203" not in text
+    custom = tmp_path / "my_params.yaml"
+    custom.write_text(text, encoding="utf-8")
+    result = build(load_params(path=custom), data_dir=demo_data_dir, out_base=tmp_path / "out",
+                   only=["02b_population_areas"], jobs=1, echo=lambda _m: None)
+    assert result.ok
+    wb = openpyxl.load_workbook(result.report_dir / "tables" / "appendix_FY2026.xlsx")
+    names = [r[0] for r in wb["表2-1-6"].iter_rows(values_only=True)]
+    assert {"狛江市", "調布市", "清瀬市", "稲城市", "東京都", "市部"} <= set(names)
+    assert "武蔵野市" not in names and "三鷹市" not in names
+    m = json.loads((result.report_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert m["params"]["population"]["comparison_codes"] == ["13208", "13221", "13225"]
+    assert m["params_file"] == str(custom)

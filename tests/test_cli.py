@@ -23,7 +23,7 @@ def test_sections_lists_ids_titles_and_parameters():
     assert res.returncode == 0
     assert "02a_population" in res.stdout and "統計から見る現状" in res.stdout
     for name in ("fy", "params_file", "data_dir", "out_dir"):
-        assert f"    {name}:" in res.stdout
+        assert f"    {name} = " in res.stdout
 
 
 def test_validate_demo_data_is_clean():
@@ -136,3 +136,20 @@ def test_demo_data_command_regenerates_the_bundled_files(tmp_path, demo_data_dir
     assert made
     for rel in made:
         assert (tmp_path / rel).read_bytes() == (demo_data_dir / rel).read_bytes(), rel
+
+
+def test_notebook_without_an_injected_parameter_is_refused(tmp_path, monkeypatch, capsys):
+    import nbformat
+
+    from komae_analysis import sections as catalogue
+
+    nb = nbformat.read(catalogue.get("02a_population").notebook, as_version=4)
+    params_cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params_cell.source = "\n".join(line for line in params_cell.source.splitlines() if not line.startswith("out_dir"))
+    nbformat.write(nb, tmp_path / "02a_population.ipynb")
+    monkeypatch.setattr(catalogue, "NOTEBOOKS_DIR", tmp_path)
+    out = tmp_path / "reports"
+    assert main(["build", "--only", "02a_population", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "parametersセルに out_dir がありません" in err
+    assert not out.exists()
