@@ -66,6 +66,12 @@ def label_date(date: pd.Timestamp | dt.date) -> str:
     return calendar.wareki_date(pd.Timestamp(date).date())
 
 
+def _era_year(date: pd.Timestamp) -> str:
+    """令和3年 for 2021-01-01, 平成31年 for 2019-01-01 (the era of the date itself): column heads."""
+    era, n = calendar.era_of(pd.Timestamp(date).date())
+    return f"{era}{'元' if n == 1 else n}年"
+
+
 def select_dates(params: Params, available: list[pd.Timestamp]) -> tuple[pd.Timestamp, ...]:
     """The reference dates of a run: the latest on or before the fiscal year's 1 April and up to
     ``trend_years`` dates before it."""
@@ -395,13 +401,13 @@ def age_sex_table(data: PopulationData) -> AppendixTable:
             "女": now["女"].to_numpy(),
             "計": total_now.to_numpy(),
             "構成比": (total_now / total_now.sum()).to_numpy(),
-            f"{calendar.short_wareki(data.compare.date())}の計": total_then.to_numpy(),
+            f"{_era_year(data.compare)}の計": total_then.to_numpy(),
             "増減": (total_now - total_then).to_numpy(),
         }
     )
     totals = {
         "年齢": "総数", "男": frame["男"].sum(), "女": frame["女"].sum(), "計": frame["計"].sum(), "構成比": 1.0,
-        f"{calendar.short_wareki(data.compare.date())}の計": total_then.sum(), "増減": frame["増減"].sum(),
+        f"{_era_year(data.compare)}の計": total_then.sum(), "増減": frame["増減"].sum(),
     }
     frame = pd.concat([frame, pd.DataFrame([totals])], ignore_index=True)
     return AppendixTable(
@@ -410,7 +416,7 @@ def age_sex_table(data: PopulationData) -> AppendixTable:
         frame=frame,
         unit="単位：人、％",
         source=SOURCE_REGISTER,
-        notes=[f"「{calendar.short_wareki(data.compare.date())}の計」は{label_date(data.compare)}現在、"
+        notes=[f"「{_era_year(data.compare)}の計」は{label_date(data.compare)}現在、"
                "増減はそこからの増減。"],
         formats={"構成比": "pct"},
     )
@@ -466,7 +472,7 @@ def daily_life_area_table(data: PopulationData) -> AppendixTable:
     then = area_of_daily_life_summary(data, data.compare).set_index("area")
     ch = choume_summary(data, data.latest)
     towns = ch.groupby("area", sort=False)["town"].apply(lambda s: "・".join(dict.fromkeys(s)))
-    cmp_label = calendar.short_wareki(data.compare.date())
+    cmp_label = _era_year(data.compare)
     frame = pd.DataFrame(
         {
             "日常生活圏域": now["area"],
@@ -497,7 +503,7 @@ def daily_life_area_table(data: PopulationData) -> AppendixTable:
         unit="単位：人、世帯、％、ポイント",
         source=SOURCE_REGISTER,
         notes=[
-            "日常生活圏域は地域包括支援センターの担当区域（町丁目の対応は komae_analysis/reference/komae_choume.csv）。",
+            "日常生活圏域は地域包括支援センター（" + "・".join(now["area"]) + "）の担当区域。",
             f"「{cmp_label}の高齢化率」は{label_date(data.compare)}現在。",
         ],
         formats={"高齢化率": "pct", "後期高齢者率": "pct", f"{cmp_label}の高齢化率": "pct",
