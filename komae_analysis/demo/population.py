@@ -28,7 +28,6 @@ network or from ../shared/realdata at generation time.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,9 +37,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from komae_analysis.areas import Choume, komae_choume
 from komae_analysis.calendar import wareki_date
 from komae_analysis.demo.io import csv_bytes, workbook_bytes, write_bytes_atomic
-from komae_analysis.paths import REFERENCE_DIR
 
 # --------------------------------------------------------------------------------------------
 # Dates, labels, layouts
@@ -380,19 +379,9 @@ def largest_remainder(counts: np.ndarray, weights: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Choume:
-    code: str
-    town: str
-    chome: int
-    area: str
-
-
 def load_choume() -> list[Choume]:
     """Komae's 41 町丁目 in code order, from the package's reference file."""
-    with (REFERENCE_DIR / "komae_choume.csv").open(encoding="utf-8", newline="") as fh:
-        rows = [Choume(r["choume_code"], r["town"], int(r["chome"]), r["area"]) for r in csv.DictReader(fh)]
-    return sorted(rows, key=lambda c: c.code)
+    return sorted(komae_choume().values(), key=lambda c: c.code)
 
 
 @dataclass(frozen=True)

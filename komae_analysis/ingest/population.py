@@ -15,7 +15,6 @@ zero, and a count that is not a non-negative integer is an error.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import re
@@ -29,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from komae_analysis.areas import Choume, komae_choume, tokyo_areas
 from komae_analysis.calendar import parse_wareki, wareki_date
 from komae_analysis.errors import InputError, display_name
 from komae_analysis.ingest.common import (
@@ -51,56 +51,10 @@ from komae_analysis.ingest.schemas import (
     TOKYO_JUKI_AGE5,
     validate_frame,
 )
-from komae_analysis.paths import REFERENCE_DIR
 
 
 class ReducedLayoutWarning(UserWarning):
     """A file in a known but reduced layout was read: some columns are NA because it lacks them."""
-
-
-# ------------------------------------------------------------------------------ reference data
-
-
-@dataclass(frozen=True)
-class TokyoArea:
-    code: str
-    name: str
-    level: int
-    parent: str | None
-
-
-@dataclass(frozen=True)
-class Choume:
-    code: str
-    town: str
-    chome: int
-    area: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.code}（{self.town}{self.chome}丁目）"
-
-
-@lru_cache(maxsize=1)
-def tokyo_areas() -> dict[str, TokyoArea]:
-    """reference/tokyo_areas.csv: every area code of the 東京都 tables (総数, 区部 … 支庁, 区市町村)."""
-    with open(REFERENCE_DIR / "tokyo_areas.csv", encoding="utf-8", newline="") as f:
-        return {
-            r["area_code"]: TokyoArea(
-                r["area_code"], r["area_name"], int(r["area_level"]), r["parent_code"] or None
-            )
-            for r in csv.DictReader(f)
-        }
-
-
-@lru_cache(maxsize=1)
-def komae_choume() -> dict[str, Choume]:
-    """reference/komae_choume.csv: Komae's 41 町丁目 with their 日常生活圏域, in code order."""
-    with open(REFERENCE_DIR / "komae_choume.csv", encoding="utf-8", newline="") as f:
-        return {
-            r["choume_code"]: Choume(r["choume_code"], r["town"], int(r["chome"]), r["area"])
-            for r in csv.DictReader(f)
-        }
 
 
 # --------------------------------------------------------------------------- small helpers
