@@ -43,6 +43,8 @@ from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.params import Params
 
 KERNEL_CONFIG = {"KernelManager": {"transport_encryption": "auto"}}
+#: A cell that runs longer than this fails its section instead of hanging the build (seconds).
+CELL_TIMEOUT = 600
 FAILED_SUFFIX = ".failed"
 
 
@@ -196,6 +198,7 @@ def run_section(
             cwd=str(paths.NOTEBOOKS_DIR),
             config=Config(KERNEL_CONFIG),
             km=km,
+            execution_timeout=CELL_TIMEOUT,
         )
         result.timings["execute"] = time.perf_counter() - started
         if km is not None:
@@ -317,6 +320,7 @@ def _build_stages(
     echo(f"入力データを確認しました（{len(source_ids)}種類）。")
 
     published = paths.report_dir(fy, out_base)
+    _remove_leftovers(out_base, fy)
     stage = out_base / f".FY{fy}.staging-{os.getpid()}"
     if stage.exists():
         shutil.rmtree(stage)
@@ -353,6 +357,24 @@ def _build_stages(
     total = time.perf_counter() - started
     _rewrite_build_seconds(published, total, phases)
     return BuildResult(published, results, total, published=True, phases=phases)
+
+
+def _remove_leftovers(out_base: Path, fy: int) -> None:
+    """Staging and old-report folders left by a build that was killed (its process is gone)."""
+    for p in [*out_base.glob(f".FY{fy}.staging-*"), *out_base.glob(f".FY{fy}.old-*")]:
+        pid = p.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _remove_section_outputs(stage: Path, section_id: str) -> None:

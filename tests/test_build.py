@@ -212,10 +212,14 @@ def test_only_rebuilds_one_section_and_keeps_the_others(built_report, tmp_path, 
     out = tmp_path / "reports"
     shutil.copytree(built_report, out / "FY2026")
     before = (out / "FY2026" / "html" / "02b_population_areas.html").read_bytes()
+    stale = out / ".FY2026.staging-999999999"  # left by a killed build (no such process)
+    stale.mkdir()
     result = build(load_params(2026), data_dir=demo_data_dir, out_base=out, only=["02a_population"], jobs=1,
                    echo=lambda _m: None)
     assert result.ok
     report = out / "FY2026"
+    assert not stale.exists()
+    assert sorted(p.name for p in out.iterdir()) == ["FY2026"]
     assert (report / "html" / "02b_population_areas.html").read_bytes() == before
     m = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     built = {s["id"]: s["built_in_this_run"] for s in m["sections"]}
