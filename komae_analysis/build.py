@@ -115,11 +115,16 @@ class WarmKernel:
     whatever the build does meanwhile (reading the inputs, the previous section's HTML)."""
 
     def __init__(self) -> None:
+        import zmq.asyncio
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
         from traitlets.config import Config
 
-        self.km = AsyncKernelManager(kernel_name="python3", config=Config(KERNEL_CONFIG))
+        # one ZMQ context for all kernels of this process (each manager would otherwise create a
+        # context of its own, whose file descriptors live until the garbage collector finds it)
+        self.km = AsyncKernelManager(
+            kernel_name="python3", config=Config(KERNEL_CONFIG), context=zmq.asyncio.Context.instance()
+        )
         run_sync(self.km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
         self.kc = self.km.client()
         self.kc.start_channels()
@@ -134,6 +139,40 @@ class WarmKernel:
     def discard(self) -> None:
         self.kc.stop_channels()
         stop_kernel(self.km)
+
+
+@functools.cache
+def _register_engine() -> str:
+    """papermill's nbclient engine, adapted to a kernel the build started (``km``): the notebook
+    client shuts that kernel down and closes its own channels afterwards, as it does for a kernel
+    it starts itself (papermill's engine leaves both open when given a kernel manager)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+            start_timeout=60, execution_timeout=None, **kwargs,
+        ):
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            return PapermillNotebookClient(nb_man, **final_kwargs).execute(cleanup_kc=True)
+
+    papermill_engines.register("komae", WarmKernelEngine)
+    return "komae"
 
 
 def stop_kernel(km: Any) -> None:
@@ -199,11 +238,10 @@ def run_section(
             config=Config(KERNEL_CONFIG),
             km=km,
             execution_timeout=CELL_TIMEOUT,
+            engine_name=_register_engine(),
+            shutdown_kernel="immediate",  # the notebook is complete: no need to wait for the kernel
         )
         result.timings["execute"] = time.perf_counter() - started
-        if km is not None:
-            stop_kernel(km)
-            km = None
         t0 = time.perf_counter()
         html = stage_dir / "html" / f"{section_id}.html"
         render_html(nb_out, html, title=section.full_title)
@@ -213,7 +251,7 @@ def run_section(
         result.status = "failed"
         result.error = _short_error(exc)
     finally:
-        if km is not None:
+        if km is not None:  # the engine shuts it down; this covers a failure before it took over
             stop_kernel(km)
     result.seconds = time.perf_counter() - started
     return result
@@ -461,6 +499,17 @@ class SectionRunner:
         finally:
             if warm is not None:
                 warm.discard()
+            _close_thread_loop()
+
+
+def _close_thread_loop() -> None:
+    """Close the asyncio loop that jupyter_client/nbclient made for this thread: left open, its
+    file descriptors would live until the garbage collector finds it (many builds in one process)."""
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if not loop.is_running():
+        loop.close()
 
 
 def _try_warm_kernel() -> WarmKernel | None:
