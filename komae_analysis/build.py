@@ -120,14 +120,20 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
         from traitlets.config import Config
 
-        # one ZMQ context for all kernels of this process (each manager would otherwise create a
-        # context of its own, whose file descriptors live until the garbage collector finds it)
-        self.km = AsyncKernelManager(
-            kernel_name="python3", config=Config(KERNEL_CONFIG), context=zmq.asyncio.Context.instance()
-        )
-        run_sync(self.km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
-        self.kc = self.km.client()
-        self.kc.start_channels()
+        # a ZMQ context of its own, destroyed with the kernel: every socket of this kernel's clients
+        # (ours and papermill's) is closed for sure, however long the process lives
+        self.context = zmq.asyncio.Context()
+        self.km = AsyncKernelManager(kernel_name="python3", config=Config(KERNEL_CONFIG), context=self.context)
+        try:
+            run_sync(self.km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+            self.kc = self.km.client()
+            # the shell channel is all a warm-up needs (no heartbeat thread, nothing to read back)
+            self.kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        except BaseException:
+            if self.km.has_kernel:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            self.context.destroy(linger=0)
+            raise
         # queued by ZMQ until the kernel is up; silent: the notebook's execution counts start at 1
         self.kc.execute(f"import {', '.join(KERNEL_WARM_IMPORTS)}", silent=True, store_history=False)
 
@@ -136,9 +142,16 @@ class WarmKernel:
         self.kc.stop_channels()
         return self.km
 
-    def discard(self) -> None:
+    def close(self) -> None:
+        """Shut the kernel down (if papermill has not) and close every socket of its context."""
+        from jupyter_core.utils import run_sync
+
         self.kc.stop_channels()
-        stop_kernel(self.km)
+        try:
+            if self.km.has_kernel:
+                run_sync(self.km.shutdown_kernel)(now=True)
+        finally:
+            self.context.destroy(linger=0)
 
 
 @functools.cache
@@ -175,13 +188,6 @@ def _register_engine() -> str:
     return "komae"
 
 
-def stop_kernel(km: Any) -> None:
-    from jupyter_core.utils import run_sync
-
-    if km.has_kernel:
-        run_sync(km.shutdown_kernel)(now=True)
-
-
 def preload() -> None:
     """Import papermill, nbconvert and the readers, and compile the HTML template, once: before the
     section threads need them and before file-reading processes fork from this one."""
@@ -209,12 +215,12 @@ def _exporter():
 
 
 def run_section(
-    section_id: str, params_file: str, fy: int, data_dir: str, stage: str, km: Any | None = None
+    section_id: str, params_file: str, fy: int, data_dir: str, stage: str, warm: WarmKernel | None = None
 ) -> SectionResult:
     """Execute one section notebook into ``stage`` and render its HTML. Never raises.
 
-    ``km``: a started kernel (see :class:`WarmKernel`) to run the notebook in, shut down afterwards;
-    without it papermill starts one."""
+    ``warm``: a kernel started ahead (see :class:`WarmKernel`) to run the notebook in, closed
+    afterwards; without it papermill starts one."""
     import papermill
     from traitlets.config import Config
 
@@ -236,7 +242,7 @@ def run_section(
             request_save_on_cell_execute=False,
             cwd=str(paths.NOTEBOOKS_DIR),
             config=Config(KERNEL_CONFIG),
-            km=km,
+            km=warm.take() if warm is not None else None,
             execution_timeout=CELL_TIMEOUT,
             engine_name=_register_engine(),
             shutdown_kernel="immediate",  # the notebook is complete: no need to wait for the kernel
@@ -251,8 +257,8 @@ def run_section(
         result.status = "failed"
         result.error = _short_error(exc)
     finally:
-        if km is not None:  # the engine shuts it down; this covers a failure before it took over
-            stop_kernel(km)
+        if warm is not None:  # papermill's engine shut the kernel down; this closes what is left
+            warm.close()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -375,7 +381,8 @@ def _build_stages(
     phases["sections"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    assemble(stage, params, data_dir, results, seconds=time.perf_counter() - started, jobs=jobs)
+    assemble(stage, params, data_dir, results, seconds=time.perf_counter() - started, jobs=jobs,
+             warmup_errors=runner.warmup_errors)
     phases["assemble"] = time.perf_counter() - t0
     if not ok:
         failed_dir = out_base / f"FY{fy}{FAILED_SUFFIX}"
@@ -437,6 +444,13 @@ class SectionRunner:
     happens in the kernel processes; a thread only drives papermill and renders HTML."""
 
     def __init__(self, sections: list[catalogue.Section], workers: int, echo: Callable[[str], None]) -> None:
+        # what the threads import, imported here first: a module imported by two threads at once
+        # can be seen half-initialised by one of them
+        import jupyter_client.manager  # noqa: F401
+        import jupyter_core.utils  # noqa: F401
+        import traitlets.config  # noqa: F401
+        import zmq.asyncio  # noqa: F401
+
         self._sections = sections
         self._echo = echo
         self._queue: queue.Queue[catalogue.Section] = queue.Queue()
@@ -446,6 +460,7 @@ class SectionRunner:
         self._results: dict[str, SectionResult] = {}
         self._args: tuple[str, int, str, str] = ("", 0, "", "")
         self._idle = threading.Semaphore(0)  # released by each thread once its kernel is launched
+        self.warmup_errors: list[str] = []
         self._threads = [
             threading.Thread(target=self._work, name=f"section-{i}", daemon=True) for i in range(max(1, workers))
         ]
@@ -477,8 +492,19 @@ class SectionRunner:
         for t in self._threads:
             t.join()
 
+    def _try_warm_kernel(self) -> WarmKernel | None:
+        """A warm kernel, or None if one cannot be started: papermill then starts the kernel itself
+        (and a real failure is reported for the section that needed it). The reason is kept for the
+        manifest, so a broken warm-up does not go unnoticed."""
+        try:
+            return WarmKernel()
+        except Exception as exc:  # noqa: BLE001
+            with self._lock:
+                self.warmup_errors.append(_short_error(exc))
+            return None
+
     def _work(self) -> None:
-        warm = _try_warm_kernel()
+        warm = self._try_warm_kernel()
         self._idle.release()
         try:
             self._go.wait()
@@ -489,16 +515,16 @@ class SectionRunner:
                     break
                 with self._lock:
                     self._echo(f"開始: {section.id}　{section.full_title}")
-                km = warm.take() if warm is not None else None
+                current, warm = warm, None
                 # the next section's kernel boots while this one runs (on the other core)
-                warm = _try_warm_kernel() if not self._queue.empty() else None
-                result = run_section(section.id, *self._args, km=km)
+                warm = self._try_warm_kernel() if not self._queue.empty() else None
+                result = run_section(section.id, *self._args, warm=current)
                 with self._lock:
                     self._results[result.id] = result
                     _echo_result(self._echo, result, len(self._results), len(self._sections))
         finally:
             if warm is not None:
-                warm.discard()
+                warm.close()
             _close_thread_loop()
 
 
@@ -510,15 +536,6 @@ def _close_thread_loop() -> None:
     loop = ensure_event_loop()
     if not loop.is_running():
         loop.close()
-
-
-def _try_warm_kernel() -> WarmKernel | None:
-    """A warm kernel, or None if one cannot be started here: papermill then starts the kernel
-    itself, and a real failure is reported for the section that needed it."""
-    try:
-        return WarmKernel()
-    except Exception:  # noqa: BLE001
-        return None
 
 
 def _echo_result(echo: Callable[[str], None], r: SectionResult, i: int, n: int) -> None:
@@ -538,7 +555,14 @@ def _swap(stage: Path, published: Path) -> None:
 
 # --- assembly: workbook, index, manifest ------------------------------------------------
 def assemble(
-    stage: Path, params: Params, data_dir: Path, results: list[SectionResult], *, seconds: float, jobs: int
+    stage: Path,
+    params: Params,
+    data_dir: Path,
+    results: list[SectionResult],
+    *,
+    seconds: float,
+    jobs: int,
+    warmup_errors: list[str] | None = None,
 ) -> None:
     from komae_analysis import report_index
     from komae_analysis.excel import write_workbook
@@ -563,6 +587,7 @@ def assemble(
             banner=("デモデータ：" + DEMO_BANNER_TEXT) if demo else None,
         )
     manifest = build_manifest(stage, params, data_dir, results, records, seconds=seconds, jobs=jobs)
+    manifest["kernel_warmup_errors"] = list(warmup_errors or [])
     atomic_write_bytes(
         stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
     )

@@ -133,6 +133,7 @@ def test_manifest_traces_inputs(built_report, demo_data_dir):
     assert m["params"]["terms"]["care_verified"] == 9
     assert set(m["git"]) == {"commit", "dirty"}
     assert m["packages"]["papermill"] and m["packages"]["pandas"]
+    assert m["kernel_warmup_errors"] == []  # every section ran in a kernel started ahead of it
     paths = {i["path"] for i in m["inputs"]}
     assert {f"city_register/juki_choume_age_{y}0101.xlsx" for y in range(2017, 2027)} <= paths
     assert {f"tokyo_juki_age5/dai7hyo_age5_{y}01.csv" for y in range(2017, 2027)} <= paths
@@ -248,3 +249,40 @@ def test_custom_params_file_reaches_the_notebooks(tmp_path, demo_data_dir):
     m = json.loads((result.report_dir / "manifest.json").read_text(encoding="utf-8"))
     assert m["params"]["population"]["comparison_codes"] == ["13208", "13221", "13225"]
     assert m["params_file"] == str(custom)
+
+
+def test_repeated_builds_leave_no_kernels_threads_or_open_files(tmp_path, demo_data_dir):
+    """A long-lived process (JupyterLab, a scheduler) may build many times: nothing may pile up."""
+    import os
+    import threading
+
+    def state():
+        return len(os.listdir("/proc/self/fd")), threading.active_count()
+
+    def once(n):
+        r = build(load_params(2026), data_dir=demo_data_dir, out_base=tmp_path / str(n), jobs=2,
+                  echo=lambda _m: None)
+        assert r.ok
+        m = json.loads((r.report_dir / "manifest.json").read_text(encoding="utf-8"))
+        assert m["kernel_warmup_errors"] == []
+
+    import gc
+
+    once(0)
+    gc.collect()  # objects left by earlier tests close their files when collected; ours must not need it
+    before = state()
+    once(1)
+    once(2)
+    fds, threads = state()
+    assert fds <= before[0] and threads <= before[1]
+    kernels = [p for p in os.listdir("/proc") if p.isdigit() and _is_kernel_of(int(p), os.getpid())]
+    assert kernels == []
+
+
+def _is_kernel_of(pid: int, parent: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return int(stat[1]) == parent and b"ipykernel_launcher" in cmd
