@@ -669,12 +669,16 @@ def build_manifest(
                                  "notebook": r.notebook, "error": r.error, "built_in_this_run": True})
     from komae_analysis.ingest import registry
 
-    used = sorted({sid for rec in records for sid in rec.get("inputs", {})})
+    # the files as the notebooks read them (recorded with their sha256 by SectionContext.load)
+    read: dict[str, dict[str, dict]] = {}
+    for rec in records:
+        for sid, files in rec.get("inputs", {}).items():
+            read.setdefault(sid, {}).update({f["path"]: f for f in files})
     inputs = []
-    for sid in used:
+    for sid in sorted(read):
         src = registry.source(sid)
-        for rec_file in datasets.input_records(sid, data_dir):
-            inputs.append({"source": sid, "title": src.title_ja, "citation": src.source_ja, **rec_file})
+        for path in sorted(read[sid]):
+            inputs.append({"source": sid, "title": src.title_ja, "citation": src.source_ja, **read[sid][path]})
     dirty = _git("status", "--porcelain")
     return {
         "report": "あいとぴあレインボープラン 資料編「現状と課題の整理」",

@@ -63,11 +63,11 @@ def _stamp(source_id: str, data_dir: Path) -> dict[str, object]:
     return {"source": source_id, "data_dir": str(data_dir.resolve()), "inputs": input_records(source_id, data_dir)}
 
 
-def _cached(source_id: str, fy: int, data_dir: Path, processed_base: Path | None) -> pd.DataFrame | None:
+def _cached(source_id: str, fy: int, stamp: dict[str, object], processed_base: Path | None) -> pd.DataFrame | None:
     parquet, sidecar = _cache_paths(source_id, fy, processed_base)
     if parquet.exists() and sidecar.exists():
         try:
-            if json.loads(sidecar.read_text(encoding="utf-8")) == _stamp(source_id, data_dir):
+            if json.loads(sidecar.read_text(encoding="utf-8")) == stamp:
                 import pandas as pd
 
                 return pd.read_parquet(parquet)
@@ -76,11 +76,12 @@ def _cached(source_id: str, fy: int, data_dir: Path, processed_base: Path | None
     return None
 
 
-def _store(source_id: str, frame: pd.DataFrame, fy: int, data_dir: Path, processed_base: Path | None) -> None:
+def _store(
+    source_id: str, frame: pd.DataFrame, fy: int, stamp: dict[str, object], processed_base: Path | None
+) -> None:
     parquet, sidecar = _cache_paths(source_id, fy, processed_base)
     _write_parquet(frame, parquet)
-    stamp = json.dumps(_stamp(source_id, data_dir), ensure_ascii=False, indent=1)
-    atomic_write_bytes(sidecar, stamp.encode("utf-8"))
+    atomic_write_bytes(sidecar, json.dumps(stamp, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def _data_dir(data_dir: Path | None) -> Path:
@@ -92,15 +93,23 @@ def _data_dir(data_dir: Path | None) -> Path:
 
 def load(source_id: str, fy: int, data_dir: Path | None = None, processed_base: Path | None = None) -> pd.DataFrame:
     """The tidy frame of one raw source, from the processed cache when it is current."""
-    data_dir = _data_dir(data_dir)
-    frame = _cached(source_id, fy, data_dir, processed_base)
-    if frame is not None:
-        return frame
-    from komae_analysis.ingest import registry
+    return load_traced(source_id, fy, data_dir, processed_base)[0]
 
-    frame = registry.load(source_id, data_dir)
-    _store(source_id, frame, fy, data_dir, processed_base)
-    return frame
+
+def load_traced(
+    source_id: str, fy: int, data_dir: Path | None = None, processed_base: Path | None = None
+) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """:func:`load`, plus the records (path, size, sha256) of the input files the frame comes from,
+    hashed once for both the cache check and the caller's provenance."""
+    data_dir = _data_dir(data_dir)
+    stamp = _stamp(source_id, data_dir)
+    frame = _cached(source_id, fy, stamp, processed_base)
+    if frame is None:
+        from komae_analysis.ingest import registry
+
+        frame = registry.load(source_id, data_dir)
+        _store(source_id, frame, fy, stamp, processed_base)
+    return frame, stamp["inputs"]  # type: ignore[return-value]
 
 
 def prepare(
@@ -114,13 +123,14 @@ def prepare(
     sources that use it; ``map_fn`` (a process pool's ``map``) may read files in parallel. Raises one
     InputError listing every problem of every source."""
     data_dir = _data_dir(data_dir)
-    stale = [sid for sid in source_ids if _cached(sid, fy, data_dir, processed_base) is None]
+    stamps = {sid: _stamp(sid, data_dir) for sid in source_ids}
+    stale = [sid for sid in source_ids if _cached(sid, fy, stamps[sid], processed_base) is None]
     if not stale:
         return
     from komae_analysis.ingest import registry
 
     for sid, frame in registry.load_many(stale, data_dir, map_fn).items():
-        _store(sid, frame, fy, data_dir, processed_base)
+        _store(sid, frame, fy, stamps[sid], processed_base)
 
 
 def is_demo(data_dir: Path | None = None) -> bool:

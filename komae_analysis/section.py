@@ -57,8 +57,7 @@ class SectionContext:
         """The tidy frame of a declared raw source (see ``Section.inputs``)."""
         if source_id not in self.section.inputs:
             raise ValueError(f"section {self.section.id} does not declare input {source_id!r}")
-        frame = datasets.load(source_id, self.params.fiscal_year, self.data_dir)
-        self._inputs[source_id] = datasets.input_records(source_id, self.data_dir)
+        frame, self._inputs[source_id] = datasets.load_traced(source_id, self.params.fiscal_year, self.data_dir)
         return frame
 
     # --- outputs --------------------------------------------------------------------

@@ -46,21 +46,23 @@ def header_moved(data: Path) -> str:
     return "見出し行は1行目にあるはずですが、2行目にあります"
 
 
-def text_in_count(data: Path) -> str:
+def _set_cell(data: Path, code: str, age: str, col: int, value: str) -> int:
+    """Write ``value`` into column ``col`` of the (area, age) row; its 1-based line."""
     p = data / TOKYO
     rows = _lines(p)
-    i = _line_of(rows, "13219", "20～24")
-    rows[i - 1][9] = "約500"
+    i = _line_of(rows, code, age)
+    rows[i - 1][col] = value
     _write(p, rows)
+    return i
+
+
+def text_in_count(data: Path) -> str:
+    i = _set_cell(data, "13219", "20～24", 9, "約500")
     return f"{i}行目 列「日本人／男(人)」: 数値ではありません"
 
 
 def negative_count(data: Path) -> str:
-    p = data / TOKYO
-    rows = _lines(p)
-    i = _line_of(rows, "13221", "30～34")
-    rows[i - 1][12] = "-3"
-    _write(p, rows)
+    i = _set_cell(data, "13221", "30～34", 12, "-3")
     return f"{i}行目 列「外国人／男(人)」: 負の数は使えません"
 
 
