@@ -31,7 +31,7 @@ lint: setup
 	$(BIN)/ruff check komae_analysis tests
 
 bench: setup
-	$(BIN)/python -m komae_analysis.bench
+	$(BIN)/python -m komae_analysis.pipeline.bench
 
 demo-data: setup
 	$(BIN)/komae demo-data

@@ -3,10 +3,10 @@
 Japanese fiscal years run April–March: 令和N年度 = FY 2018+N (FY2019 is 令和元年度, although
 1 April 2019 itself was still 平成31年; 令和 began on 1 May 2019).
 
-Plan terms (DOMAIN.md §1): care insurance 第N期 covers FY 2018+3(N-7) … +2; the disability
+Plan terms: care insurance 第N期 covers FY 2018+3(N-7) … +2; the disability
 welfare plan 第M期 = care term − 2, the child disability plan 第K期 = care term − 6. Each term is
 formulated in the fiscal year before it starts, and at formulation time the last year of the
-running term has no full actuals: it is a 見込.
+running term has no full actuals: it is a 見込 (see docs/domain.md).
 """
 
 from __future__ import annotations
@@ -165,3 +165,18 @@ def short_wareki(date: dt.date) -> str:
     """The compact era year of a date, for axis ticks: 2019-01-01 → H31, 2019-05-01 → R1, 2026-01-01 → R8."""
     era, n = era_of(date)
     return {"令和": "R", "平成": "H", "昭和": "S"}[era] + str(n)
+
+
+#: Japan Standard Time (fixed offset: Japan has no daylight saving time, and no tz database is needed).
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+
+
+def now_jst() -> dt.datetime:
+    """The current time in Japan (build facts are read by Japanese users, wherever the build ran)."""
+    return dt.datetime.now(JST)
+
+
+def wareki_datetime(moment: dt.datetime) -> str:
+    """A moment in 日本時間 with its 和暦 date: 2026-11-30T19:07Z → 令和8年12月1日 04:07（日本時間）."""
+    local = moment.astimezone(JST) if moment.tzinfo else moment.replace(tzinfo=JST)
+    return f"{wareki_date(local.date())} {local:%H:%M}（日本時間）"

@@ -48,12 +48,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from komae_analysis.build import build
-    from komae_analysis.params import load_params
+    from komae_analysis.pipeline.build import build
+    from komae_analysis.pipeline.registry import run_params
 
     if args.jobs < 1:
         raise KomaeError("--jobs は1以上を指定してください")
-    params = load_params(path=args.params) if args.params else load_params(args.fy or 2026)
+    params = run_params(path=args.params) if args.params else run_params(args.fy or 2026)
     result = build(params, data_dir=args.data_dir, out_base=args.out, only=args.only, jobs=args.jobs)
     if not result.ok:
         print(f"エラー: {sum(r.status != 'ok' for r in result.sections)}件のセクションが失敗しました。", file=sys.stderr)
@@ -90,8 +90,8 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_sections(args: argparse.Namespace) -> int:
-    from komae_analysis.build import notebook_parameters
-    from komae_analysis.sections import SECTIONS
+    from komae_analysis.pipeline.notebooks import notebook_parameters
+    from komae_analysis.pipeline.registry import SECTIONS
 
     for s in SECTIONS:
         print(f"{s.id}\t{s.full_title}")

@@ -8,8 +8,6 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 PARAMS_DIR = PACKAGE_DIR / "params"
-REFERENCE_DIR = PACKAGE_DIR / "reference"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 DATA_DIR = PROJECT_DIR / "data"
 RAW_DIR = DATA_DIR / "raw"

@@ -19,7 +19,7 @@ def demo_data_dir() -> Path:
 @pytest.fixture(scope="session")
 def built_report(tmp_path_factory, demo_data_dir):
     """The FY2026 report built from the bundled demo data with two workers, into a temp folder."""
-    from komae_analysis.build import build
+    from komae_analysis.pipeline.build import build
     from komae_analysis.params import load_params
 
     out = tmp_path_factory.mktemp("reports")

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from komae_analysis import sections
+from komae_analysis.pipeline import registry as sections
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -15,8 +15,8 @@ import nbformat
 import openpyxl
 import pytest
 
-from komae_analysis import sections
-from komae_analysis.build import build
+from komae_analysis.pipeline import registry as sections
+from komae_analysis.pipeline.build import build
 from komae_analysis.params import load_params
 
 pytestmark = pytest.mark.slow

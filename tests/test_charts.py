@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib import font_manager
 
-from komae_analysis import charts
-from komae_analysis.charts import AppendixFigure
+from komae_analysis.report import charts
+from komae_analysis.report.charts import AppendixFigure
 
 JAPANESE_TEXT = "令和8年 高齢化率の推移～（％）－ ㎡ 平成30年度 65歳以上 あいとぴあ圏域"
 

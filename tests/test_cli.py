@@ -94,8 +94,8 @@ def test_failed_section_keeps_notebook_and_leaves_published_report(tmp_path, mon
     traceback is kept and its path printed, exit code 2."""
     import nbformat
 
-    from komae_analysis import build as build_mod
-    from komae_analysis import sections as catalogue
+    from komae_analysis.pipeline import build as build_mod
+    from komae_analysis.pipeline import registry as catalogue
     from komae_analysis.params import load_params
 
     out = tmp_path / "reports"
@@ -141,7 +141,7 @@ def test_demo_data_command_regenerates_the_bundled_files(tmp_path, demo_data_dir
 def test_notebook_without_an_injected_parameter_is_refused(tmp_path, monkeypatch, capsys):
     import nbformat
 
-    from komae_analysis import sections as catalogue
+    from komae_analysis.pipeline import registry as catalogue
 
     nb = nbformat.read(catalogue.get("02a_population").notebook, as_version=4)
     params_cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))

@@ -174,7 +174,7 @@ def test_bad_input_stops_build_and_validate(case, pristine, tmp_path, capsys, mo
 
 def test_cp932_and_utf8_copies_build_the_same_numbers(pristine, tmp_path):
     """The 東京都 file as the city may receive it: cp932 (as bundled) or UTF-8 with BOM."""
-    from komae_analysis import datasets
+    from komae_analysis.ingest import cache as datasets
 
     data = tmp_path / "raw"
     shutil.copytree(pristine, data)

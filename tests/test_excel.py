@@ -13,8 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from komae_analysis.excel import display_width, write_workbook
-from komae_analysis.tables import AppendixTable, format_value
+from komae_analysis.report.excel import display_width, write_workbook
+from komae_analysis.report.tables import AppendixTable, format_value
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 

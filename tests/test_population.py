@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from komae_analysis import population as pop
+from komae_analysis.analysis import population as pop
 from komae_analysis.errors import KomaeError
 from komae_analysis.params import load_params
 

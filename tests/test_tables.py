@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from komae_analysis.tables import (
+from komae_analysis.report.tables import (
     TABLE_CSS,
     AppendixTable,
     check_number,

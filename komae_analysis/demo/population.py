@@ -37,9 +37,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from komae_analysis.areas import Choume, komae_choume
 from komae_analysis.calendar import wareki_date
 from komae_analysis.demo.io import csv_bytes, workbook_bytes, write_bytes_atomic
+from komae_analysis.reference import Choume, komae_choume
 
 # --------------------------------------------------------------------------------------------
 # Dates, labels, layouts

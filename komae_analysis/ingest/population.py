@@ -28,7 +28,6 @@ from typing import Any
 
 import pandas as pd
 
-from komae_analysis.areas import Choume, komae_choume, tokyo_areas
 from komae_analysis.calendar import parse_wareki, wareki_date
 from komae_analysis.errors import InputError, display_name
 from komae_analysis.ingest.common import (
@@ -51,6 +50,7 @@ from komae_analysis.ingest.schemas import (
     TOKYO_JUKI_AGE5,
     validate_frame,
 )
+from komae_analysis.reference import Choume, komae_choume, tokyo_areas
 
 
 class ReducedLayoutWarning(UserWarning):

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from komae_analysis import calendar
 from komae_analysis.errors import KomaeError
 from komae_analysis.paths import PARAMS_DIR
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,21 +38,20 @@ class Terms:
 
 
 @dataclass(frozen=True)
-class PopulationParams:
-    trend_years: int
-    pyramid_compare_years: int
-    tokyo_code: str
-    shibu_code: str
-    comparison_codes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Params:
     fiscal_year: int
     city: City
     terms: Terms
-    population: PopulationParams
+    #: one block per analysis topic (YAML key → its typed, frozen parameters dataclass)
+    topics: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     source_file: str = ""
+
+    def topic(self, cls: type[T]) -> T:
+        """The block of one topic, typed: ``params.topic(PopulationParams)``."""
+        for block in self.topics.values():
+            if isinstance(block, cls):
+                return block
+        raise KomaeError(f"パラメータに「{cls.__name__}」の項目がありません")
 
     # --- derived values -------------------------------------------------------------
     @property
@@ -70,50 +73,82 @@ class Params:
         return calendar.term("child_disability", self.terms.child_disability_verified)
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data.pop("source_file")
-        data["population"]["comparison_codes"] = list(self.population.comparison_codes)
-        return data
+        def plain(value: Any) -> Any:
+            if isinstance(value, tuple | list):
+                return [plain(v) for v in value]
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items()}
+            return value
+
+        data = {
+            "fiscal_year": self.fiscal_year,
+            "city": dataclasses.asdict(self.city),
+            "terms": dataclasses.asdict(self.terms),
+        }
+        data.update({key: dataclasses.asdict(block) for key, block in self.topics.items()})
+        return plain(data)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
-def _build(cls: type, data: Any, where: str, file: str) -> Any:
+_TYPE_LABELS = {"int": "整数", "float": "数値", "str": "文字列", "bool": "true か false"}
+
+
+def _convert(value: Any, kind: Any) -> tuple[bool, Any]:
+    """Check ``value`` against a field type of a params dataclass; return (ok, converted value)."""
+    if typing.get_origin(kind) is tuple:  # tuple[str, ...] / tuple[int, ...]: a YAML list
+        item = typing.get_args(kind)[0]
+        if not isinstance(value, list):
+            return False, value
+        checked = [_convert(v, item) for v in value]
+        ok = all(c[0] for c in checked)
+        return ok, tuple(c[1] for c in checked) if ok else value
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool), value
+    if kind is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return ok, float(value) if ok else value
+    if kind is bool:
+        return isinstance(value, bool), value
+    if kind is str:
+        return isinstance(value, str) and value != "", value
+    raise TypeError(f"unsupported params field type {kind}")  # a programming error, not a user's
+
+
+def build_block(cls: type, data: Any, where: str, file: str) -> Any:
+    """One YAML block → an instance of the frozen dataclass ``cls``: every field required, no
+    unknown key, each value of the field's type (nested dataclasses allowed)."""
     if not isinstance(data, dict):
-        raise KomaeError(f"パラメータファイル「{file}」の「{where}」は項目の一覧である必要があります")
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "source_file"}
+        raise KomaeError(f"パラメータファイル「{file}」の「{where or '全体'}」は項目の一覧である必要があります")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init and f.name not in ("source_file", "topics")}
     unknown = sorted(set(data) - set(fields))
     missing = sorted(set(fields) - set(data))
     if unknown:
-        raise KomaeError(f"パラメータファイル「{file}」の「{where}」に不明な項目があります: {', '.join(unknown)}")
+        raise KomaeError(f"パラメータファイル「{file}」の「{where or '全体'}」に不明な項目があります: {', '.join(unknown)}")
     if missing:
-        raise KomaeError(f"パラメータファイル「{file}」の「{where}」に必要な項目がありません: {', '.join(missing)}")
+        raise KomaeError(f"パラメータファイル「{file}」の「{where or '全体'}」に必要な項目がありません: {', '.join(missing)}")
     values: dict[str, Any] = {}
-    for name, f in fields.items():
-        value = data[name]
-        sub = {"city": City, "terms": Terms, "population": PopulationParams}.get(name)
-        if sub is not None and f.type in (sub.__name__, sub):
-            values[name] = _build(sub, value, f"{where}.{name}" if where else name, file)
+    for name in fields:
+        kind = hints[name]
+        here = f"{where}.{name}" if where else name
+        if dataclasses.is_dataclass(kind):
+            values[name] = build_block(kind, data[name], here, file)
             continue
-        expected = str(f.type)
-        if expected == "int":
-            ok = isinstance(value, int) and not isinstance(value, bool)
-        elif expected == "str":
-            ok = isinstance(value, str) and value != ""
-        elif expected.startswith("tuple"):
-            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-            value = tuple(value) if ok else value
-        else:  # pragma: no cover - a field type the loader does not know is a programming error
-            raise TypeError(f"unsupported field type {expected} for {name}")
+        ok, value = _convert(data[name], kind)
         if not ok:
-            label = {"int": "整数", "str": "文字列"}.get(expected, "文字列の一覧")
-            raise KomaeError(
-                f"パラメータファイル「{file}」の「{where + '.' if where else ''}{name}」は{label}である必要があります"
-                f"（実際: {value!r}）"
-            )
+            label = _TYPE_LABELS.get(getattr(kind, "__name__", ""), "一覧") if typing.get_origin(kind) is not tuple \
+                else f"{_TYPE_LABELS.get(typing.get_args(kind)[0].__name__, '')}の一覧"
+            raise KomaeError(f"パラメータファイル「{file}」の「{here}」は{label}である必要があります（実際: {data[name]!r}）")
         values[name] = value
-    return cls(**values)
+    block = cls(**values)
+    check = getattr(block, "check", None)
+    if check is not None:
+        problem = check()
+        if problem:
+            raise KomaeError(f"パラメータファイル「{file}」の「{where}」: {problem}")
+    return block
 
 
 def _check(params: Params, file: str) -> None:
@@ -131,12 +166,9 @@ def _check(params: Params, file: str) -> None:
                 f"パラメータファイル「{file}」: {t.name_ja}（{t.period_ja}）は"
                 f"{calendar.wareki_fy(fy)}に検証する期ではありません"
             )
-    codes = [params.city.area_code, *params.population.comparison_codes]
-    for code in codes + [params.population.tokyo_code, params.population.shibu_code]:
-        if not (len(code) == 5 and code.isdigit()):
-            raise KomaeError(f"パラメータファイル「{file}」: 地域コードは5桁の数字です（実際: {code!r}）")
-    if params.population.trend_years < 2 or params.population.pyramid_compare_years < 1:
-        raise KomaeError(f"パラメータファイル「{file}」: trend_years は2以上、pyramid_compare_years は1以上です")
+    code = params.city.area_code
+    if not (len(code) == 5 and code.isdigit()):
+        raise KomaeError(f"パラメータファイル「{file}」: 地域コードは5桁の数字です（実際: {code!r}）")
 
 
 def params_path(fy: int) -> Path:
@@ -147,8 +179,14 @@ def available_years() -> list[int]:
     return sorted(int(p.stem[2:]) for p in PARAMS_DIR.glob("FY*.yaml"))
 
 
-def load_params(fy: int | None = None, *, path: str | Path | None = None) -> Params:
-    """Load the params of fiscal year ``fy`` (bundled file) or of the YAML file at ``path``."""
+def load_params(
+    fy: int | None = None, *, path: str | Path | None = None, topics: Mapping[str, type] | None = None
+) -> Params:
+    """Load the params of fiscal year ``fy`` (bundled file) or of the YAML file at ``path``.
+
+    ``topics`` maps each topic's YAML block name to its parameters dataclass (the section registry's
+    :func:`~komae_analysis.pipeline.registry.run_params` passes every registered topic); a block that
+    is not a known topic is an error, like any unknown key."""
     if path is None:
         if fy is None:
             raise KomaeError("年度（--fy）またはパラメータファイル（--params）を指定してください")
@@ -167,8 +205,17 @@ def load_params(fy: int | None = None, *, path: str | Path | None = None) -> Par
         raise KomaeError(f"パラメータファイル「{path}」が見つかりません") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise KomaeError(f"パラメータファイル「{path}」を読めません: {exc}") from None
-    params = _build(Params, data, "", name)
-    params = dataclasses.replace(params, source_file=str(path))
+    topics = dict(topics or {})
+    if not isinstance(data, dict):
+        raise KomaeError(f"パラメータファイル「{name}」は項目の一覧である必要があります")
+    core = {k: v for k, v in data.items() if k not in topics}
+    params = build_block(Params, core, "", name)
+    blocks = {}
+    for key, cls in topics.items():
+        if key not in data:
+            raise KomaeError(f"パラメータファイル「{name}」に必要な項目がありません: {key}")
+        blocks[key] = build_block(cls, data[key], key, name)
+    params = dataclasses.replace(params, topics=blocks, source_file=str(path))
     _check(params, name)
     if fy is not None and params.fiscal_year != fy:
         raise KomaeError(f"パラメータファイル「{name}」の fiscal_year（{params.fiscal_year}）が指定の年度（{fy}）と違います")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from komae_analysis.paths import REFERENCE_DIR
+REFERENCE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -26,16 +25,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from komae_analysis.fileio import atomic_write_bytes, workbook_bytes
-from komae_analysis.tables import (
-    EXCEL_FORMATS,
-    NUMERIC_FORMATS,
-    AppendixTable,
-    _is_missing,
-    _is_number,
-    _text,
-    check_number,
-    format_value,
-)
+from komae_analysis.report.numbers import EXCEL_FORMATS, NUMERIC_FORMATS, cell_value, format_value
+from komae_analysis.report.tables import AppendixTable, check_number
 
 __all__ = ["FIXED_TIMESTAMP", "TOC_SHEET", "display_width", "write_workbook"]
 
@@ -104,20 +95,6 @@ def _check_tables(tables: Sequence[AppendixTable]) -> None:
             )
         seen[key] = t.number
         t.validate()
-
-
-def _cell_value(value: Any, fmt: str) -> Any:
-    """What to store in a cell: numbers as Python numbers, text as str, missing as None."""
-    if _is_missing(value):
-        return None
-    if fmt in NUMERIC_FORMATS and _is_number(value):
-        format_value(value, fmt)  # refuses inf and other values Excel cannot show
-        if isinstance(value, int | np.integer):
-            return int(value)
-        return float(value)
-    if fmt in NUMERIC_FORMATS:
-        format_value(value, fmt)  # refuses numbers written as text
-    return _text(value) or None
 
 
 def _write_toc(
@@ -214,7 +191,7 @@ def _write_table(ws: Worksheet, table: AppendixTable) -> None:
     for r, row in enumerate(table.frame.itertuples(index=False, name=None), start=FIRST_DATA_ROW):
         for j, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
             fmt = fmts[col]
-            cell = ws.cell(row=r, column=j, value=_cell_value(value, fmt))
+            cell = ws.cell(row=r, column=j, value=cell_value(value, fmt))
             cell.number_format = EXCEL_FORMATS[fmt]
             cell.border = BORDER
             cell.font = BODY_FONT
@@ -276,3 +253,18 @@ def write_workbook(
     wb.properties.language = "ja-JP"
     atomic_write_bytes(path, workbook_bytes(wb, timestamp=FIXED_TIMESTAMP))
     return path
+
+
+def write_appendix_workbook(
+    report: Path, records: Sequence[dict], *, path: Path, title: str, subtitle: str, banner: str | None
+) -> Path | None:
+    """The report's workbook from the tables the sections saved (``records``: the sections'
+    ``sections/<id>.json``, in appendix order); None when no section has a table."""
+    tables = [
+        AppendixTable.load(Path(report) / "tables" / "data" / rec["section"] / t["file"])
+        for rec in records
+        for t in rec.get("tables", [])
+    ]
+    if not tables:
+        return None
+    return write_workbook(tables, path, title=title, subtitle=subtitle, banner=banner)

@@ -29,8 +29,8 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from komae_analysis.calendar import short_fy, wareki_fy, wareki_year
 from komae_analysis.fileio import atomic_write_bytes
-from komae_analysis.fonts import font_path
-from komae_analysis.tables import TABLE_CSS, note_line, slug, source_line
+from komae_analysis.report.fonts import font_path
+from komae_analysis.report.tables import TABLE_CSS, note_line, slug, source_line
 
 __all__ = [
     "DPI",
@@ -223,7 +223,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class AppendixFigure:
     """One appendix figure: number (図2-1-1), title, the matplotlib figure, alt text and 出典.
 
@@ -232,7 +232,6 @@ class AppendixFigure:
     ``figure=None`` and ``png_path`` set.
     """
 
-    number: str
     title: str
     figure: Figure | None
     alt: str
@@ -240,11 +239,12 @@ class AppendixFigure:
     section: str = ""
     notes: list[str] = field(default_factory=list)
     png_path: Path | None = None
+    #: 図2-1-1; empty until the section shows the figure (numbers follow display order)
+    number: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.number, str) or not self.number.strip():
-            raise ValueError("図番号が空です")
-        slug(self.number)  # fails clearly if no file name can be made
+        if self.number:
+            slug(self.number)  # fails clearly if no file name can be made
         where = f"図「{self.number}」"
         if not self.title or not self.title.strip():
             raise ValueError(f"{where}: 表題が空です")

@@ -13,6 +13,7 @@ no age group). Rates are fractions here; tables format them as percentages.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,10 +21,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from komae_analysis import calendar
-from komae_analysis.charts import PALETTE, AppendixFigure, percent, thousands
 from komae_analysis.errors import KomaeError
 from komae_analysis.params import Params
-from komae_analysis.tables import AppendixTable
+from komae_analysis.report.charts import PALETTE, AppendixFigure, percent, thousands
+from komae_analysis.report.tables import AppendixTable
 
 SOURCE_REGISTER = "出典：狛江市「住民基本台帳」（各年1月1日現在、外国人住民を含む）"
 SOURCE_TOKYO = "出典：東京都総務局統計部「住民基本台帳による東京都の世帯と人口」第7表（各年1月1日現在）"
@@ -31,10 +32,34 @@ AGE_GROUPS = (("年少人口（0～14歳）", 0, 14), ("生産年齢人口（15�
 
 
 @dataclass(frozen=True)
+class PopulationParams:
+    """The ``population:`` block of the run parameters."""
+
+    trend_years: int  # reference dates in the trend tables
+    pyramid_compare_years: int  # the pyramid and 圏域 tables compare with this many years earlier
+    tokyo_code: str  # 東京都 in 第7表
+    shibu_code: str  # 東京都市部 in 第7表
+    comparison_codes: tuple[str, ...]  # the comparison municipalities
+
+    def check(self) -> str | None:
+        for code in (self.tokyo_code, self.shibu_code, *self.comparison_codes):
+            if not (len(code) == 5 and code.isdigit()):
+                return f"地域コードは5桁の数字です（実際: {code!r}）"
+        if self.trend_years < 2 or self.pyramid_compare_years < 1:
+            return "trend_years は2以上、pyramid_compare_years は1以上です"
+        return None
+
+
+#: The parameters block of this topic (``population:`` in params/FY*.yaml).
+PARAMS = PopulationParams
+
+
+@dataclass(frozen=True)
 class PopulationData:
     """The register frames a section uses, restricted to the reference dates of the run."""
 
     params: Params
+    settings: PopulationParams
     register: pd.DataFrame  # city register: date, choume_code, town, chome, area, age_from, age_to, sex, population
     households: pd.DataFrame  # date, choume_code, town, chome, area, households, population
     tokyo: pd.DataFrame  # 第7表: date, area_level, area_code, area_name, age_from, age_to, sex, nationality, population
@@ -47,7 +72,7 @@ class PopulationData:
     @property
     def compare(self) -> pd.Timestamp:
         """The date the pyramid and 圏域 tables compare with (``pyramid_compare_years`` earlier)."""
-        return _years_before(self.latest, self.params.population.pyramid_compare_years, self.dates)
+        return _years_before(self.latest, self.settings.pyramid_compare_years, self.dates)
 
     @property
     def previous(self) -> pd.Timestamp | None:
@@ -72,7 +97,9 @@ def _era_year(date: pd.Timestamp) -> str:
     return f"{era}{'元' if n == 1 else n}年"
 
 
-def select_dates(params: Params, available: list[pd.Timestamp]) -> tuple[pd.Timestamp, ...]:
+def select_dates(
+    params: Params, settings: PopulationParams, available: list[pd.Timestamp]
+) -> tuple[pd.Timestamp, ...]:
     """The reference dates of a run: the latest on or before the fiscal year's 1 April and up to
     ``trend_years`` dates before it."""
     avail = sorted({pd.Timestamp(d) for d in available})
@@ -81,40 +108,33 @@ def select_dates(params: Params, available: list[pd.Timestamp]) -> tuple[pd.Time
     except ValueError as exc:
         raise KomaeError(str(exc)) from None
     eligible = [d for d in avail if d.date() <= latest]
-    return tuple(eligible[-params.population.trend_years :])
+    return tuple(eligible[-settings.trend_years :])
 
 
-def prepare(
-    params: Params, register: pd.DataFrame, households: pd.DataFrame, tokyo: pd.DataFrame
-) -> PopulationData:
-    """Restrict the frames to the run's dates. The register's dates decide; 第7表 must cover them."""
-    dates = select_dates(params, list(register["date"].unique()))
+def prepare(params: Params, inputs: Mapping[str, pd.DataFrame]) -> PopulationData:
+    """The section's data from its declared inputs (source id → tidy frame), restricted to the run's
+    dates. The register's dates decide; 第7表 must cover them."""
+    register = inputs["city_register_population"]
+    households = inputs["city_register_households"]
+    tokyo = inputs["tokyo_juki_age5"]
+    settings = params.topic(PopulationParams)
+    dates = select_dates(params, settings, list(register["date"].unique()))
     missing = [d for d in dates if d not in set(tokyo["date"])]
     if missing:
         raise KomaeError(
             "東京都 第7表に次の基準日のファイルがありません: " + "、".join(label_date(d) for d in missing)
         )
-    for code in (params.city.area_code, params.population.tokyo_code, params.population.shibu_code,
-                 *params.population.comparison_codes):
+    for code in (params.city.area_code, settings.tokyo_code, settings.shibu_code, *settings.comparison_codes):
         if code not in set(tokyo["area_code"]):
             raise KomaeError(f"東京都 第7表に地域コード {code} の行がありません")
     keep = set(dates)
     return PopulationData(
         params=params,
+        settings=settings,
         register=register[register["date"].isin(keep)].reset_index(drop=True),
         households=households[households["date"].isin(keep)].reset_index(drop=True),
         tokyo=tokyo[tokyo["date"].isin(keep)].reset_index(drop=True),
         dates=dates,
-    )
-
-
-def load(ctx) -> PopulationData:
-    """Read the section's inputs through the section context (which records them for the manifest)."""
-    return prepare(
-        ctx.params,
-        ctx.load("city_register_population"),
-        ctx.load("city_register_households"),
-        ctx.load("tokyo_juki_age5"),
     )
 
 
@@ -225,7 +245,6 @@ def trend_table(data: PopulationData) -> AppendixTable:
         }
     )
     return AppendixTable(
-        number="表2-1-1",
         title=f"総人口・年齢3区分別人口・世帯数の推移（{data.params.city.name}）",
         frame=frame,
         unit="単位：人、世帯、％",
@@ -281,7 +300,6 @@ def trend_figure(data: PopulationData) -> AppendixFigure:
     ax.set_xlabel("各年1月1日")
     last = s.iloc[-1]
     return AppendixFigure(
-        number="図2-1-1",
         title=f"年齢3区分別人口と高齢化率の推移（{data.params.city.name}）",
         figure=fig,
         alt=(
@@ -296,14 +314,14 @@ def trend_figure(data: PopulationData) -> AppendixFigure:
 def area_names(data: PopulationData) -> dict[str, str]:
     """area code → the name used in tables: 第7表 calls the whole prefecture 総数; tables say 東京都."""
     names = data.tokyo.drop_duplicates("area_code").set_index("area_code")["area_name"].astype(str).to_dict()
-    names[data.params.population.tokyo_code] = "東京都"
+    names[data.settings.tokyo_code] = "東京都"
     return names
 
 
 def _comparison_areas(data: PopulationData) -> list[tuple[str, str]]:
     p = data.params
     names = area_names(data)
-    return [(c, names[c]) for c in (p.city.area_code, p.population.tokyo_code, p.population.shibu_code)]
+    return [(c, names[c]) for c in (p.city.area_code, data.settings.tokyo_code, data.settings.shibu_code)]
 
 
 def comparison_trend_table(data: PopulationData) -> AppendixTable:
@@ -316,7 +334,6 @@ def comparison_trend_table(data: PopulationData) -> AppendixTable:
             cols[f"{label}（{name}）"] = [series[d] for d in data.dates]
     frame = pd.DataFrame(cols)
     return AppendixTable(
-        number="表2-1-2",
         title="高齢化率・後期高齢者率の推移（" + "・".join(n for _, n in areas) + "）",
         frame=frame,
         unit="単位：％",
@@ -364,7 +381,6 @@ def comparison_figure(data: PopulationData) -> AppendixFigure:
     ax.grid(axis="y", color="#dddddd")
     latest = s[s["date"] == data.latest].set_index("area_code")["aging_rate"]
     return AppendixFigure(
-        number="図2-1-2",
         title="高齢化率の推移（" + "・".join(n for _, n in areas) + "）",
         figure=fig,
         alt="高齢化率の推移を比べる折れ線グラフ。最新値は"
@@ -411,7 +427,6 @@ def age_sex_table(data: PopulationData) -> AppendixTable:
     }
     frame = pd.concat([frame, pd.DataFrame([totals])], ignore_index=True)
     return AppendixTable(
-        number="表2-1-3",
         title=f"年齢5歳階級別・男女別人口（{label_date(data.latest)}現在）",
         frame=frame,
         unit="単位：人、％",
@@ -442,7 +457,6 @@ def pyramid_figure(data: PopulationData) -> AppendixFigure:
     ax.legend(loc="upper right", frameon=False, fontsize=9)
     peak = int(now.sum(axis=1).idxmax())
     return AppendixFigure(
-        number="図2-1-3",
         title=f"人口ピラミッド（{label_date(data.latest)}と{label_date(data.compare)}の比較）",
         figure=fig,
         alt=(
@@ -497,7 +511,6 @@ def daily_life_area_table(data: PopulationData) -> AppendixTable:
     }
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     return AppendixTable(
-        number="表2-1-4",
         title=f"日常生活圏域別の人口と高齢化率（{label_date(data.latest)}現在）",
         frame=frame,
         unit="単位：人、世帯、％、ポイント",
@@ -540,7 +553,6 @@ def choume_table(data: PopulationData) -> AppendixTable:
     )
     empty = _unpopulated(ch)
     return AppendixTable(
-        number="表2-1-5",
         title=f"町丁目別の人口と高齢化率（{label_date(data.latest)}現在）",
         frame=frame,
         unit="単位：人、世帯、％",
@@ -580,7 +592,6 @@ def choume_figure(data: PopulationData) -> AppendixFigure:
     ax.legend(handles=[Patch(color=colors[a], label=f"{a}圏域") for a in areas], loc="lower right", frameon=False)
     top = ch.iloc[-1]
     return AppendixFigure(
-        number="図2-1-4",
         title=f"町丁目別の高齢化率（{label_date(data.latest)}現在）",
         figure=fig,
         alt=(
@@ -613,15 +624,15 @@ def ranking_table(data: PopulationData) -> AppendixTable:
     s = area_summary(data)
     now = s[s["date"] == data.latest].set_index("area_code")
     then = s[s["date"] == data.compare].set_index("area_code")
-    cities = [p.city.area_code, *p.population.comparison_codes]
+    cities = [p.city.area_code, *data.settings.comparison_codes]
     cmp = now.loc[cities].copy()
     cmp["growth"] = cmp["total"] / then.loc[cities, "total"] - 1
     cmp["rank"] = cmp["aging_rate"].rank(ascending=False, method="min").astype("int64")
     cmp = cmp.sort_values("rank")
-    ref = now.loc[[p.population.tokyo_code, p.population.shibu_code]].copy()
+    ref = now.loc[[data.settings.tokyo_code, data.settings.shibu_code]].copy()
     ref["growth"] = ref["total"] / then.loc[ref.index, "total"] - 1
     rows = pd.concat([cmp, ref])
-    years = p.population.pyramid_compare_years
+    years = data.settings.pyramid_compare_years
     frame = pd.DataFrame(
         {
             "自治体": [area_names(data)[c] for c in rows.index],
@@ -634,7 +645,6 @@ def ranking_table(data: PopulationData) -> AppendixTable:
         }
     )
     return AppendixTable(
-        number="表2-1-6",
         title=f"近隣・類似自治体との比較（{label_date(data.latest)}現在）",
         frame=frame,
         unit="単位：人、％、位",

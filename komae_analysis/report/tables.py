@@ -3,7 +3,7 @@
 A section builds an :class:`AppendixTable` (number, title, 出典, 注, unit, a DataFrame and the number
 format of each column), displays it in its notebook (``_repr_html_``) and saves it
 (:meth:`AppendixTable.save`: JSON metadata + Parquet data). The build loads the saved tables again
-(:meth:`AppendixTable.load`) to assemble the Excel workbook (:mod:`komae_analysis.excel`) and the
+(:meth:`AppendixTable.load`) to assemble the Excel workbook (:mod:`komae_analysis.report.excel`) and the
 index page.
 
 Numbers are formatted by :func:`format_value`, which reproduces what Excel displays for the number
@@ -14,25 +14,28 @@ one decimal is "0.1%" and 1.005 with two decimals is "1.01".
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import html
 import json
-import math
-import numbers
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from komae_analysis.calendar import wareki_date
 from komae_analysis.fileio import atomic_path, atomic_write_bytes
+from komae_analysis.report.numbers import (
+    EXCEL_FORMATS,
+    FORMATS,
+    MISSING,
+    NUMERIC_FORMATS,
+    default_format,
+    format_value,
+)
+from komae_analysis.report.numbers import is_missing as _is_missing
 
 __all__ = [
     "EXCEL_FORMATS",
@@ -47,20 +50,6 @@ __all__ = [
     "source_line",
     "table_anchor",
 ]
-
-#: The number formats a table column can have, and the Excel number format each one maps to.
-EXCEL_FORMATS: dict[str, str] = {
-    "int": "#,##0",
-    "pct": "0.0%",
-    "dec1": "0.0",
-    "dec2": "0.00",
-    "text": "@",
-}
-FORMATS = frozenset(EXCEL_FORMATS)
-NUMERIC_FORMATS = frozenset({"int", "pct", "dec1", "dec2"})
-
-#: How a missing value is shown in HTML (Excel leaves the cell empty).
-MISSING = "－"
 
 _FONT_STACK = '"IPAexGothic", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif'
 
@@ -131,109 +120,6 @@ table.komae-table tbody tr:nth-child(even) td {{ background: #fafbfc; }}
   table.komae-table {{ font-size: 9pt; }}
 }}
 """.strip()
-
-
-# ---------------------------------------------------------------------------------------------
-# Number formatting
-# ---------------------------------------------------------------------------------------------
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        result = pd.isna(value)
-    except (TypeError, ValueError):
-        return False
-    return bool(result) if isinstance(result, bool | np.bool_) else False
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Number) and not isinstance(value, bool | np.bool_)
-
-
-def _excel_decimal(value: Any) -> Decimal:
-    """The value as Excel sees it for display: exact for integers, 15 significant digits for floats."""
-    if isinstance(value, numbers.Integral):
-        return Decimal(int(value))
-    f = float(value)
-    if not math.isfinite(f):
-        raise ValueError(f"表示できない数値です: {value!r}")
-    if f == 0.0:
-        return Decimal(0)
-    return Decimal(f"{f:.15g}")
-
-
-def _round_half_up(d: Decimal, places: int) -> Decimal:
-    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def _looks_numeric(text: str) -> bool:
-    t = unicodedata.normalize("NFKC", text).replace(",", "").strip()
-    if not t:
-        return False
-    try:
-        float(t)
-    except ValueError:
-        return False
-    return True
-
-
-def format_value(value: Any, fmt: str) -> str:
-    """The text Excel displays for ``value`` in a column of format ``fmt`` (the HTML uses the same text).
-
-    - ``int``: ``#,##0`` → 82,258
-    - ``pct``: ``0.0%`` of a fraction → 0.24251 → 24.3%
-    - ``dec1`` / ``dec2``: ``0.0`` / ``0.00`` → 1.9 / 1.95 (no thousands separators, as in Excel)
-    - ``text``: the value as text; dates in 和暦 (令和8年1月1日)
-
-    Rounding is half away from zero, as in Excel (0.0005 → 0.1%, 2.5 → 3, -2.5 → -3), applied to
-    the value taken to 15 significant digits. A missing value (None, NA, NaN, NaT) gives "－".
-    A text value in a numeric column (e.g. a suppression mark "＊") is shown as it is; a number
-    written as text there is refused, because Excel would store it as text.
-    """
-    if fmt not in FORMATS:
-        raise ValueError(f"数値書式「{fmt}」は使えません（使えるもの: {', '.join(sorted(FORMATS))}）")
-    if _is_missing(value):
-        return MISSING
-    if fmt == "text" or not _is_number(value):
-        if fmt != "text" and isinstance(value, str) and _looks_numeric(value):
-            raise ValueError(f"数値の列に文字列の数値 {value!r} があります。数値として渡してください")
-        return _text(value)
-    d = _excel_decimal(value)
-    if fmt == "int":
-        return format(_round_half_up(d, 0), ",f")
-    if fmt == "pct":
-        return format(_round_half_up(d * 100, 1), "f") + "%"
-    if fmt == "dec1":
-        return format(_round_half_up(d, 1), "f")
-    return format(_round_half_up(d, 2), "f")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return wareki_date(value.date())
-        return f"{wareki_date(value.date())} {value:%H:%M}"
-    if isinstance(value, dt.date):
-        return wareki_date(value)
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def default_format(series: pd.Series) -> str:
-    """The format of a column that ``formats`` does not name: int for integers, dec1 for floats, else text."""
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return "text"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "int"
-    if pd.api.types.is_float_dtype(dtype):
-        return "dec1"
-    return "text"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,7 +258,7 @@ _JSON_KIND = "komae_appendix_table"
 _JSON_VERSION = 1
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class AppendixTable:
     """One appendix table: the same object is shown in the notebook, saved, and written to Excel.
 
@@ -382,7 +268,6 @@ class AppendixTable:
     other columns get :func:`default_format`.
     """
 
-    number: str
     title: str
     frame: pd.DataFrame
     source: str
@@ -390,9 +275,12 @@ class AppendixTable:
     notes: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
     section: str = ""
+    #: 表2-1-3; empty until the section shows the table (numbers follow display order)
+    number: str = ""
 
     def __post_init__(self) -> None:
-        check_number(self.number, kind="表")
+        if self.number:
+            check_number(self.number, kind="表")
         if not isinstance(self.frame, pd.DataFrame):
             raise TypeError(f"表「{self.number}」: frame は pandas.DataFrame にしてください")
         if not self.title or not self.title.strip():

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from komae_analysis import paths
-from komae_analysis.sections import SECTIONS
+from komae_analysis.pipeline.registry import SECTIONS
 
 
 def _bin(name: str) -> str:
@@ -98,7 +98,7 @@ def bench(fy: int, repeat: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m komae_analysis.bench", description="ビルド時間の計測")
+    ap = argparse.ArgumentParser(prog="python -m komae_analysis.pipeline.bench", description="ビルド時間の計測")
     ap.add_argument("--fy", type=int, default=2026)
     ap.add_argument("--repeat", type=int, default=3, help="各方式の繰り返し回数（最小値を採用）")
     args = ap.parse_args(argv)

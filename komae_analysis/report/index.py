@@ -7,18 +7,15 @@ from pathlib import Path
 
 import jinja2
 
-from komae_analysis import paths
 from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.params import Params
+from komae_analysis.report.html import TEMPLATES_DIR, demo_banner_html, page_css
+from komae_analysis.report.tables import table_anchor
 
 
 def write_index(report: Path, params: Params, manifest: dict, *, demo: bool) -> Path:
-    from komae_analysis.build import page_css
-    from komae_analysis.section import demo_banner_html
-    from komae_analysis.tables import table_anchor
-
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR / "report")),
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "report")),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
     )
     sections = []

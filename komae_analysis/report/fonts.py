@@ -1,7 +1,7 @@
 """Where the Japanese font is: IPAex Gothic, shipped inside the ``matplotlib-fontja`` wheel.
 
 Charts register it with matplotlib; the build copies it into the report so that the HTML pages
-render the same everywhere, offline. Kept apart from :mod:`komae_analysis.charts` so that finding
+render the same everywhere, offline. Kept apart from :mod:`komae_analysis.report.charts` so that finding
 the file does not import matplotlib.
 """
 

@@ -1,0 +1,206 @@
+"""The batch build: validate inputs, run section notebooks with papermill, publish the report.
+
+Flow:
+1. check every chosen notebook's parameters cell (an injected name it does not define is an error);
+   meanwhile ``--jobs`` section threads each launch a kernel, which boots and imports the package
+   in its own process while the build goes on (:mod:`~komae_analysis.pipeline.runner`);
+2. read and validate the raw inputs the chosen sections declare, each file once for all the
+   sources that use it, in parallel processes: any problem → :class:`InputError`, nothing is
+   written to ``reports/``; the tidy frames go to ``data/processed/FY<YYYY>/`` for the notebooks;
+3. run the notebooks on the section threads and render each executed notebook to HTML;
+4. assemble the Excel workbook, ``index.html`` and ``manifest.json`` in a staging folder;
+5. swap the staging folder into ``reports/FY<YYYY>/`` (:mod:`~komae_analysis.pipeline.publish`).
+   If a section failed nothing is published: the staging folder is kept as
+   ``reports/FY<YYYY>.failed/`` with the executed notebooks (tracebacks included).
+
+``--only`` rebuilds some sections and keeps the others: the published report is linked (not copied)
+into the staging folder, and only the rebuilt sections' outputs are replaced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from komae_analysis import calendar, paths
+from komae_analysis.errors import KomaeError
+from komae_analysis.fileio import atomic_write_bytes
+from komae_analysis.ingest import cache
+from komae_analysis.params import Params
+from komae_analysis.pipeline import publish
+from komae_analysis.pipeline import registry as catalogue
+from komae_analysis.pipeline.notebooks import check_parameters
+from komae_analysis.pipeline.runner import SectionResult, SectionRunner
+from komae_analysis.report import excel
+from komae_analysis.report import index as report_index
+from komae_analysis.report import manifest as manifests
+from komae_analysis.report.html import DEMO_BANNER_TEXT, copy_font, warm_exporter
+
+
+@dataclass
+class BuildResult:
+    report_dir: Path
+    sections: list[SectionResult]
+    seconds: float
+    published: bool
+    phases: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status == "ok" for s in self.sections)
+
+
+
+def preload() -> None:
+    """Import papermill, nbconvert and the readers, and compile the HTML template, once: before the
+    section threads need them and before file-reading processes fork from this one."""
+    import papermill  # noqa: F401
+
+    from komae_analysis.ingest import population  # noqa: F401  (before any fork of file readers)
+
+    warm_exporter()
+
+
+# --- the whole build --------------------------------------------------------------------
+def build(
+    params: Params,
+    *,
+    data_dir: Path | None = None,
+    out_base: Path | None = None,
+    only: list[str] | None = None,
+    jobs: int = 2,
+    echo: Callable[[str], None] = print,
+) -> BuildResult:
+    """Build the report of ``params.fiscal_year``. Raises InputError / KomaeError before anything runs."""
+    started = time.perf_counter()
+    data_dir = Path(data_dir or paths.RAW_DIR).resolve()
+    out_base = Path(out_base or paths.REPORTS_DIR).resolve()
+    if not data_dir.is_dir():
+        raise KomaeError(f"データフォルダ「{data_dir}」がありません")
+    chosen = catalogue.select(only)
+    runner = SectionRunner(chosen, min(jobs, len(chosen)), echo)
+    try:
+        for s in chosen:
+            check_parameters(s)
+        preload()
+        phases: dict[str, float] = {"setup": time.perf_counter() - started}
+        return _build_stages(params, data_dir, out_base, only, chosen, runner, jobs, echo, started, phases)
+    finally:
+        runner.close()
+
+
+def _build_stages(
+    params: Params,
+    data_dir: Path,
+    out_base: Path,
+    only: list[str] | None,
+    chosen: list[catalogue.Section],
+    runner: SectionRunner,
+    jobs: int,
+    echo: Callable[[str], None],
+    started: float,
+    phases: dict[str, float],
+) -> BuildResult:
+    fy = params.fiscal_year
+    t0 = time.perf_counter()
+    source_ids = sorted({i for s in chosen for i in s.inputs})
+    if jobs > 1:
+        # the raw files are parsed in parallel processes (the readers are pure Python); the
+        # processes fork from here, so first let the section threads settle into waiting
+        runner.wait_idle()
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            cache.prepare(source_ids, fy, data_dir, map_fn=pool.map)
+    else:
+        cache.prepare(source_ids, fy, data_dir)
+    phases["inputs"] = time.perf_counter() - t0
+    echo(f"入力データを確認しました（{len(source_ids)}種類）。")
+
+    published = paths.report_dir(fy, out_base)
+    publish.remove_leftovers(out_base, fy)
+    stage = out_base / f".FY{fy}.staging-{os.getpid()}"
+    if stage.exists():
+        shutil.rmtree(stage)
+    if only and published.exists():
+        # a partial build keeps the other sections of the current report
+        publish.link_tree(published, stage)
+        for s in chosen:
+            publish.remove_section_outputs(stage, s.id)
+    stage.mkdir(parents=True, exist_ok=True)
+
+    t0 = time.perf_counter()
+    results = runner.run(params, data_dir, stage)
+    ok = all(r.status == "ok" for r in results)
+    phases["sections"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    assemble(stage, params, data_dir, results, seconds=time.perf_counter() - started, jobs=jobs,
+             warmup_errors=runner.warmup_errors)
+    phases["assemble"] = time.perf_counter() - t0
+    if not ok:
+        failed_dir = out_base / f"FY{fy}{publish.FAILED_SUFFIX}"
+        if failed_dir.exists():
+            shutil.rmtree(failed_dir)
+        os.replace(stage, failed_dir)
+        for r in results:
+            if r.status != "ok":
+                echo(f"失敗: {r.id} — {r.error}")
+                echo(f"  実行済みノートブック（エラー箇所を含む）: {failed_dir / r.notebook}")
+        echo(f"公開中のレポート（{published}）は変更していません。")
+        return BuildResult(failed_dir, results, time.perf_counter() - started, published=False)
+
+    t0 = time.perf_counter()
+    publish.swap(stage, published)
+    phases["publish"] = time.perf_counter() - t0
+    total = time.perf_counter() - started
+    manifests.rewrite_build_seconds(published, total, phases)
+    return BuildResult(published, results, total, published=True, phases=phases)
+
+
+
+# --- assembly: workbook, index, manifest ------------------------------------------------
+def assemble(
+    stage: Path,
+    params: Params,
+    data_dir: Path,
+    results: list[SectionResult],
+    *,
+    seconds: float,
+    jobs: int,
+    warmup_errors: list[str] | None = None,
+) -> None:
+    demo = cache.is_demo(data_dir)
+    copy_font(stage)
+    records = _section_records(stage)
+    excel.write_appendix_workbook(
+        stage,
+        records,
+        path=stage / "tables" / f"appendix_FY{params.fiscal_year}.xlsx",
+        title=f"あいとぴあレインボープラン 資料編「現状と課題の整理」 集計表（{params.fy_label}）",
+        subtitle=f"{params.city.name}　作成日 {calendar.wareki_datetime(calendar.now_jst())}",
+        banner=("デモデータ：" + DEMO_BANNER_TEXT) if demo else None,
+    )
+    manifest = manifests.build_manifest(
+        stage, params, data_dir, [dataclasses.asdict(r) for r in results], records, seconds=seconds, jobs=jobs
+    )
+    manifest["kernel_warmup_errors"] = list(warmup_errors or [])
+    atomic_write_bytes(
+        stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    )
+    report_index.write_index(stage, params, manifest, demo=demo)
+
+
+def _section_records(stage: Path) -> list[dict]:
+    """The ``sections/<id>.json`` records of the report, in registry order."""
+    out = []
+    for s in catalogue.SECTIONS:
+        p = stage / "sections" / f"{s.id}.json"
+        if p.exists():
+            out.append(json.loads(p.read_text(encoding="utf-8")))
+    return out

@@ -1,0 +1,76 @@
+"""Atomic publication of a report folder: build in a staging folder, swap it in with renames.
+
+A killed build leaves at most a staging folder, removed by the next build; a failed build is kept
+as ``reports/FY<YYYY>.failed/`` and the published report is never half-replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+FAILED_SUFFIX = ".failed"
+
+
+def remove_leftovers(out_base: Path, fy: int) -> None:
+    """Staging and old-report folders left by a build that was killed (its process is gone)."""
+    for p in [*out_base.glob(f".FY{fy}.staging-*"), *out_base.glob(f".FY{fy}.old-*")]:
+        pid = p.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows: keep the folder
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_section_outputs(stage: Path, section_id: str) -> None:
+    for p in (
+        stage / "tables" / "data" / section_id,
+        stage / "figures" / section_id,
+    ):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in (
+        stage / "notebooks" / f"{section_id}.ipynb",
+        stage / "html" / f"{section_id}.html",
+        stage / "sections" / f"{section_id}.json",
+    ):
+        p.unlink(missing_ok=True)
+
+
+
+def swap(stage: Path, published: Path) -> None:
+    """Replace the published report by the staging folder with two renames (never half-replaced)."""
+    old = published.with_name(f".{published.name}.old-{os.getpid()}")
+    if published.exists():
+        os.replace(published, old)
+    os.replace(stage, published)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+
+def link_tree(src: Path, dst: Path) -> None:
+    """``dst`` as a copy of ``src`` made of hard links (a partial build's starting point).
+
+    Cheap at any report size: no file is read. Safe because every write of the build replaces a
+    file by renaming a new one into place (:mod:`komae_analysis.fileio`), so a linked file is never
+    modified through the staging folder. Where links are not possible (another file system), files
+    are copied.
+    """
+    def link_or_copy(s: str, d: str) -> None:
+        try:
+            os.link(s, d)
+        except OSError:
+            shutil.copy2(s, d)
+
+    shutil.copytree(src, dst, copy_function=link_or_copy)
