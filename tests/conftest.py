@@ -20,7 +20,7 @@ def demo_data_dir() -> Path:
 def built_report(tmp_path_factory, demo_data_dir):
     """The FY2026 report built from the bundled demo data with two workers, into a temp folder."""
     from komae_analysis.pipeline.build import build
-    from komae_analysis.params import load_params
+    from komae_analysis.pipeline.registry import run_params as load_params
 
     out = tmp_path_factory.mktemp("reports")
     messages: list[str] = []

@@ -11,7 +11,7 @@ import pytest
 
 from komae_analysis.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -96,7 +96,7 @@ def test_failed_section_keeps_notebook_and_leaves_published_report(tmp_path, mon
 
     from komae_analysis.pipeline import build as build_mod
     from komae_analysis.pipeline import registry as catalogue
-    from komae_analysis.params import load_params
+    from komae_analysis.pipeline.registry import run_params as load_params
 
     out = tmp_path / "reports"
     # a published report from an earlier good run

@@ -16,7 +16,7 @@ import pytest
 from komae_analysis.report.excel import display_width, write_workbook
 from komae_analysis.report.tables import AppendixTable, format_value
 
-REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 
 BANNER = "デモデータ：この資料は架空のデータで作成しています。"
 

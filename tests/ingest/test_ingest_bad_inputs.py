@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from ingest_builders import (
+from tests.ingest.ingest_builders import (
     HH_SHEET,
     HH_TOTAL_ROW,
     POP_SHEET,

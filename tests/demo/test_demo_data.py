@@ -18,9 +18,9 @@ import pytest
 
 from komae_analysis.demo import generate
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 RAW = PROJECT / "data" / "raw"
-REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 REFERENCE = PROJECT / "komae_analysis" / "reference" / "komae_choume.csv"
 
 YEARS = list(range(2017, 2027))

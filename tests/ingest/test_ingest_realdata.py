@@ -23,7 +23,7 @@ from komae_analysis.ingest.population import (
 
 pytestmark = pytest.mark.realdata
 
-REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 TOKYO_FILE = REALDATA / "tokyo_juki_202601" / "dai7hyo_age5_kushichoson_R8-01_FULL.csv"
 SOUMU_DIR = REALDATA / "soumu_juki_municipal"
 SSDSE_DIR = REALDATA / "ssdse_a"

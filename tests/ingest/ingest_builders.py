@@ -111,7 +111,7 @@ def write_csv(path: Path, rows: Sequence[Sequence[str]], encoding: str = "utf-8"
 POP_SHEET = "町丁目別年齢別人口"
 HH_SHEET = "町丁目別世帯数"
 CITY_AGES = [f"{a}歳" for a in range(100)] + ["100歳以上"]
-REFERENCE = Path(__file__).resolve().parents[1] / "komae_analysis" / "reference" / "komae_choume.csv"
+REFERENCE = Path(__file__).resolve().parents[2] / "komae_analysis" / "reference" / "komae_choume.csv"
 
 
 def choume_list() -> list[tuple[str, str, int]]:

@@ -7,7 +7,7 @@ import pytest
 
 from komae_analysis.analysis import population as pop
 from komae_analysis.errors import KomaeError
-from komae_analysis.params import load_params
+from komae_analysis.pipeline.registry import run_params as load_params
 
 DATES = [pd.Timestamp(f"{y}-01-01") for y in range(2019, 2027)]
 

@@ -17,11 +17,11 @@ import pytest
 
 from komae_analysis.pipeline import registry as sections
 from komae_analysis.pipeline.build import build
-from komae_analysis.params import load_params
+from komae_analysis.pipeline.registry import run_params as load_params
 
 pytestmark = pytest.mark.slow
 SECTION_IDS = [s.id for s in sections.SECTIONS]
-ROOT_PARAMS = Path(__file__).resolve().parents[1] / "komae_analysis" / "params"
+ROOT_PARAMS = Path(__file__).resolve().parents[2] / "komae_analysis" / "params"
 DATE_LABEL = re.compile(r"^(平成|令和)(\d+|元)年1月1日$")
 
 

@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 
 from komae_analysis.pipeline import registry as sections
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from ingest_builders import write_city_register
+from tests.ingest.ingest_builders import write_city_register
 
 from komae_analysis.errors import display_name
 from komae_analysis.ingest import registry
