@@ -17,7 +17,7 @@ import html
 import io
 import json
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,6 +205,38 @@ def wareki_year_labels(
             label += f"\n({year})"
         labels.append(label)
     return labels
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures, second axes and value labels
+# ---------------------------------------------------------------------------------------------
+
+
+def new_figure(width: float = FIG_WIDTH, height: float = FIG_HEIGHT) -> Figure:
+    """A new figure (not registered with pyplot), with the appendix's settings applied."""
+    setup()
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def right_axis(ax: Axes) -> Axes:
+    """A second y axis on the right (``twinx``) whose spine and ticks are visible (the appendix's
+    style hides the right spine of ordinary axes)."""
+    ax2 = ax.twinx()
+    ax2.spines["right"].set_visible(True)
+    ax2.grid(False)
+    return ax2
+
+
+def label_ends(ax: Axes, x: Sequence[float], y: Sequence[float], text: Callable[[float], str], *,
+               color: str | None = None, offset_points: float = 7.0) -> None:
+    """Write the value at the first and last point of a line (``text`` formats a value, e.g.
+    :func:`komae_analysis.report.numbers.pct`), above the points."""
+    xs, ys = list(x), list(y)
+    if not xs:
+        return
+    for i in sorted({0, len(xs) - 1}):
+        ax.annotate(text(ys[i]), (xs[i], ys[i]), textcoords="offset points", xytext=(0, offset_points),
+                    ha="center", va="bottom", fontsize=8.5, color=color or "#222222")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -239,3 +239,16 @@ def pct(fraction: Any, sign: str = "％") -> str:
 def points(diff: Any) -> str:
     """The size of a difference in ポイント (no sign: the sentence says 上昇 or 低下): 0.8ポイント."""
     return f"{format(abs(rounded(diff, 1)), 'f')}ポイント"
+
+
+# ---------------------------------------------------------------------------------------------
+# 構成比
+# ---------------------------------------------------------------------------------------------
+
+#: The conventional 注 of a table whose printed shares do not add up to 100.0.
+SHARE_NOTE = "構成比は小数第2位を四捨五入しているため、合計が100.0％にならない場合があります。"
+
+
+def shares_add_up(fractions: Any) -> bool:
+    """Whether shares (fractions of one whole), as printed with one decimal, add up to exactly 100.0."""
+    return sum((shown_pct(f) for f in fractions if not is_missing(f)), Decimal(0)) == Decimal("100.0")
