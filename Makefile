@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FY ?= 2026
+# make bench SCALE=12: the same measurements with every section copied 12 times
+SCALE ?= 1
 
 .PHONY: all setup report test lint bench demo-data validate lab clean
 
@@ -31,7 +33,7 @@ lint: setup
 	$(BIN)/ruff check komae_analysis tests
 
 bench: setup
-	$(BIN)/python -m komae_analysis.pipeline.bench
+	$(BIN)/python -m komae_analysis.pipeline.bench --scale $(SCALE)
 
 demo-data: setup
 	$(BIN)/komae demo-data

@@ -99,6 +99,7 @@ def _cmd_sections(args: argparse.Namespace) -> int:
             kind = f": {info['type']}" if info["type"] not in ("", "None") else ""
             print(f"    {name}{kind} = {info['default']}　{info['help']}")
         print(f"    入力: {', '.join(s.inputs)}")
+        print(f"    分析: {s.analysis_module_name}　表・図の番号: 表{s.numbering}-1…／図{s.numbering}-1…")
     return EXIT_OK
 
 

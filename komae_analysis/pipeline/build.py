@@ -193,7 +193,7 @@ def assemble(
     atomic_write_bytes(
         stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
     )
-    report_index.write_index(stage, params, manifest, demo=demo)
+    report_index.write_index(stage, params, manifest, outline=_outline(params), demo=demo)
 
 
 def _section_records(stage: Path) -> list[dict]:
@@ -204,3 +204,12 @@ def _section_records(stage: Path) -> list[dict]:
         if p.exists():
             out.append(json.loads(p.read_text(encoding="utf-8")))
     return out
+
+
+def _outline(params: Params) -> list[dict]:
+    """The appendix's parts with the ids of the registered sections under each (for the contents page)."""
+    return [
+        {"heading": part.heading, "title": part.title_for(params),
+         "sections": [s.id for s in catalogue.SECTIONS if s.part == part.key]}
+        for part in catalogue.OUTLINE
+    ]

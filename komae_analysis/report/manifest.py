@@ -7,7 +7,6 @@ tables and figures.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from importlib import metadata
 from pathlib import Path
 
 from komae_analysis import paths
+from komae_analysis.calendar import now_jst
+from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.ingest import cache
 from komae_analysis.ingest import registry as sources
 from komae_analysis.params import Params
@@ -98,7 +99,7 @@ def build_manifest(
         "report": "あいとぴあレインボープラン 資料編「現状と課題の整理」",
         "fiscal_year": params.fiscal_year,
         "fiscal_year_label": params.fy_label,
-        "built_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "built_at": now_jst().isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 2),
         "jobs": jobs,
         "demo_data": cache.is_demo(data_dir),
@@ -120,3 +121,4 @@ def rewrite_build_seconds(published: Path, total: float, phases: dict[str, float
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["build_seconds"] = round(total, 2)
     manifest["phase_seconds"] = {k: round(v, 2) for k, v in phases.items()}
+    atomic_write_bytes(path, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -63,6 +63,19 @@ def tokyo_area_totals(csv_path: Path) -> dict[str, tuple[int, int, int]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def records(report: Path) -> dict[str, dict]:
+    """section id → its ``sections/<id>.json`` record (what the section published)."""
+    return {s.id: json.loads((report / "sections" / f"{s.id}.json").read_text(encoding="utf-8"))
+            for s in sections.SECTIONS if (report / "sections" / f"{s.id}.json").exists()}
+
+
+def table_number(report: Path, title_start: str) -> str:
+    """The number the build gave the table whose title starts with ``title_start``."""
+    found = [t["number"] for r in records(report).values() for t in r["tables"] if t["title"].startswith(title_start)]
+    assert len(found) == 1, (title_start, found)
+    return found[0]
+
+
 def test_report_layout(built_report):
     fy = built_report.name
     assert fy == "FY2026"
@@ -72,21 +85,28 @@ def test_report_layout(built_report):
         assert (built_report / "notebooks" / f"{sid}.ipynb").is_file()
     assert (built_report / "tables" / "appendix_FY2026.xlsx").is_file()
     pngs = sorted((built_report / "figures").rglob("*.png"))
-    assert len(pngs) == 4
+    recs = records(built_report)
+    assert set(recs) == set(SECTION_IDS)
+    assert len(pngs) == sum(len(r["figures"]) for r in recs.values()) > 0
     assert all(p.stat().st_size > 5_000 for p in pngs)
+    for s in sections.SECTIONS:  # numbers follow display order, from the section's prefix
+        for kind, key in (("表", "tables"), ("図", "figures")):
+            numbers = [x["number"] for x in recs[s.id][key]]
+            assert numbers == [f"{kind}{s.numbering}-{n}" for n in range(1, len(numbers) + 1)]
     assert not list(built_report.parent.glob(".FY2026*")), "staging folder left behind"
 
 
 def test_workbook_numbers_equal_raw_files(built_report, demo_data_dir):
     wb = openpyxl.load_workbook(built_report / "tables" / "appendix_FY2026.xlsx")
     assert wb.sheetnames[0] == "目次"
-    assert {"表2-1-1", "表2-1-2", "表2-1-3", "表2-1-4", "表2-1-5", "表2-1-6"} <= set(wb.sheetnames)
+    all_tables = {t["number"] for r in records(built_report).values() for t in r["tables"]}
+    assert all_tables <= set(wb.sheetnames)
     # every table in the contents sheet links to its own sheet
     links = {c.hyperlink.location.split("!")[0].strip("'") for row in wb["目次"].iter_rows() for c in row
              if c.hyperlink is not None and c.hyperlink.location}
-    assert {"表2-1-1", "表2-1-6"} <= links
+    assert all_tables <= links
 
-    ws = wb["表2-1-1"]
+    ws = wb[table_number(built_report, "総人口・年齢3区分別人口・世帯数の推移")]
     rows = list(ws.iter_rows(values_only=True))
     header_i = next(i for i, r in enumerate(rows) if r[0] == "基準日")
     header = rows[header_i]
@@ -102,29 +122,13 @@ def test_workbook_numbers_equal_raw_files(built_report, demo_data_dir):
         assert got["老年人口（65歳以上）"] == old
         assert got["年少人口（0～14歳）"] == sum(v for a, v in ages.items() if a <= 14)
         assert got["うち後期高齢者（75歳以上）"] == sum(v for a, v in ages.items() if a >= 75)
-        assert got["高齢化率"] == pytest.approx(old / total)
+        assert got["高齢化率"] == pytest.approx(old / total * 100)  # Excel holds the percentage shown
         assert got["世帯数"] == register_households(xlsx)
     # the cell formats are the ones promised to the editors
     first = header_i + 2
     col = {h: i + 1 for i, h in enumerate(header)}
-    assert ws.cell(first, col["総人口"]).number_format == "#,##0"
-    assert ws.cell(first, col["高齢化率"]).number_format == "0.0%"
-
-
-def test_comparison_table_matches_tokyo_csv(built_report, demo_data_dir):
-    wb = openpyxl.load_workbook(built_report / "tables" / "appendix_FY2026.xlsx")
-    rows = list(wb["表2-1-6"].iter_rows(values_only=True))
-    header_i = next(i for i, r in enumerate(rows) if r[0] == "自治体")
-    header = rows[header_i]
-    body = {r[0]: dict(zip(header, r, strict=False)) for r in rows[header_i + 1:] if r[0] and str(r[0]).endswith(("市", "都", "部"))}
-    latest = tokyo_area_totals(demo_data_dir / "tokyo_juki_age5" / "dai7hyo_age5_202601.csv")
-    assert body["狛江市"]["総人口"] == latest["13219"][0]
-    assert body["狛江市"]["高齢化率"] == pytest.approx(latest["13219"][1] / latest["13219"][0])
-    assert body["東京都"]["後期高齢者率"] == pytest.approx(latest["13000"][2] / latest["13000"][0])
-    cities = ["13219", *load_params(2026).population.comparison_codes]
-    rates = sorted((latest[c][1] / latest[c][0] for c in cities), reverse=True)
-    assert body["狛江市"]["高齢化率の順位"] == rates.index(latest["13219"][1] / latest["13219"][0]) + 1
-    assert body["東京都"]["高齢化率の順位"] is None
+    assert ws.cell(first, col["総人口"]).number_format == '#,##0;"△"#,##0'
+    assert ws.cell(first, col["高齢化率"]).number_format == '0.0;"△"0.0'
 
 
 def test_manifest_traces_inputs(built_report, demo_data_dir):
@@ -162,14 +166,49 @@ def test_html_pages_are_committee_ready(built_report):
         assert "Traceback" not in html
     index = (built_report / "index.html").read_text(encoding="utf-8")
     assert "demo-banner" in index
-    for n in range(1, 7):
-        assert f"表2-1-{n}" in index
-    for n in range(1, 5):
-        assert f"図2-1-{n}" in index
+    recs = records(built_report)
+    for r in recs.values():
+        for x in r["tables"] + r["figures"]:
+            assert f"{x['number']}　{x['title']}" in index
     # every table link of the contents page lands on an element of its section page
     for page, anchor in re.findall(r'href="(html/[^"#]+)#([^"]+)"', index):
         assert f'id="{anchor}"' in (built_report / page).read_text(encoding="utf-8"), (page, anchor)
-    assert len(re.findall(r'href="html/[^"#]+#', index)) == 6
+    assert len(re.findall(r'href="html/[^"#]+#', index)) == sum(len(r["tables"]) for r in recs.values())
+
+
+def test_index_shows_the_whole_appendix_and_marks_what_is_missing(built_report):
+    index = (built_report / "index.html").read_text(encoding="utf-8")
+    params = load_params(2026)
+    positions = []
+    for part in sections.OUTLINE:
+        heading = f"{part.heading}　{part.title_for(params)}"
+        assert heading in index, heading
+        positions.append(index.index(heading))
+        built = [s for s in sections.SECTIONS if s.part == part.key]
+        after = index[index.index(heading) + len(heading):][:40]
+        assert ("（未作成）" in after) == (not built), heading
+    assert positions == sorted(positions), "parts out of order"
+    assert "第1節 第6款　第9期介護保険事業計画値の検証" in index  # the verified term of FY2026
+    assert "第1節 第7款　第7期障がい福祉計画・第3期障がい児福祉計画値の検証" in index
+
+
+def test_build_time_is_japan_time_in_wareki(built_report):
+    import datetime as dt
+
+    m = json.loads((built_report / "manifest.json").read_text(encoding="utf-8"))
+    built = dt.datetime.fromisoformat(m["built_at"])
+    assert built.utcoffset() == dt.timedelta(hours=9)
+    index = (built_report / "index.html").read_text(encoding="utf-8")
+    era_year = built.year - 2018  # 令和 (the build runs after 2019)
+    day = f"令和{'元' if era_year == 1 else era_year}年{built.month}月{built.day}日 {built:%H:%M}（日本時間）"
+    assert day in index
+
+
+def test_index_lists_each_input_file_once(built_report):
+    index = (built_report / "index.html").read_text(encoding="utf-8")
+    m = json.loads((built_report / "manifest.json").read_text(encoding="utf-8"))
+    for path in {i["path"] for i in m["inputs"]}:
+        assert index.count(f"<td>{path}</td>") == 1, path
 
 
 def test_no_missing_glyph_warning(built_report):
@@ -187,9 +226,9 @@ def test_commentary_is_generated_from_the_numbers(built_report, demo_data_dir):
     ages = register_by_age(demo_data_dir / "city_register" / "juki_choume_age_20260101.xlsx")
     prev = register_by_age(demo_data_dir / "city_register" / "juki_choume_age_20250101.xlsx")
     total, before = sum(ages.values()), sum(prev.values())
-    diff = total - before
-    word = "増加" if diff > 0 else "減少"
-    assert f"令和8年1月1日現在の総人口は{total:,}人で、前年から{abs(diff):,}人{word}しました" in html
+    commentary = " ".join(re.findall(r"<p>([^<]*総人口[^<]*)</p>", html))
+    assert f"{total:,}人" in commentary
+    assert f"{abs(total - before):,}人" in commentary
 
 
 def test_fy2023_build_uses_its_own_dates(tmp_path, demo_data_dir):
@@ -197,14 +236,20 @@ def test_fy2023_build_uses_its_own_dates(tmp_path, demo_data_dir):
                    jobs=1, echo=lambda _m: None)
     assert result.ok and result.report_dir.name == "FY2023"
     html = (result.report_dir / "html" / "02a_population.html").read_text(encoding="utf-8")
-    assert "令和5年1月1日現在の総人口は" in html
-    assert "令和8年" not in html and "令和6年1月1日" not in html
+    assert "令和5年1月1日" in html
+    assert "令和8年" not in html and "令和6年1月1日" not in html and "令和7年1月1日" not in html
     assert "令和5年度（2023年度）" in html
     wb = openpyxl.load_workbook(result.report_dir / "tables" / "appendix_FY2023.xlsx")
-    labels = [r[0] for r in wb["表2-1-1"].iter_rows(values_only=True) if r[0] and DATE_LABEL.match(str(r[0]))]
+    sheet = wb[table_number(result.report_dir, "総人口・年齢3区分別人口・世帯数の推移")]
+    labels = [r[0] for r in sheet.iter_rows(values_only=True) if r[0] and DATE_LABEL.match(str(r[0]))]
     assert labels[0] == "平成29年1月1日" and labels[-1] == "令和5年1月1日"
     ages = register_by_age(demo_data_dir / "city_register" / "juki_choume_age_20230101.xlsx")
-    assert f"令和5年1月1日現在の総人口は{sum(ages.values()):,}人" in html
+    assert f"{sum(ages.values()):,}人" in html
+    # the build lists (and read) only the files of its own years, each once
+    m = json.loads((result.report_dir / "manifest.json").read_text(encoding="utf-8"))
+    years = {int(re.search(r"(20\d\d)", i["path"]).group(1)) for i in m["inputs"]}
+    assert years == set(range(2017, 2024))
+    assert len({i["path"] for i in m["inputs"]}) == 14  # 7 register workbooks + 7 第7表 CSVs
 
 
 def test_only_rebuilds_one_section_and_keeps_the_others(built_report, tmp_path, demo_data_dir):
@@ -213,6 +258,7 @@ def test_only_rebuilds_one_section_and_keeps_the_others(built_report, tmp_path, 
     out = tmp_path / "reports"
     shutil.copytree(built_report, out / "FY2026")
     before = (out / "FY2026" / "html" / "02b_population_areas.html").read_bytes()
+    kept_inode = (out / "FY2026" / "html" / "02b_population_areas.html").stat().st_ino
     stale = out / ".FY2026.staging-999999999"  # left by a killed build (no such process)
     stale.mkdir()
     result = build(load_params(2026), data_dir=demo_data_dir, out_base=out, only=["02a_population"], jobs=1,
@@ -226,28 +272,29 @@ def test_only_rebuilds_one_section_and_keeps_the_others(built_report, tmp_path, 
     built = {s["id"]: s["built_in_this_run"] for s in m["sections"]}
     assert built == {"02a_population": True, "02b_population_areas": False}
     wb = openpyxl.load_workbook(report / "tables" / "appendix_FY2026.xlsx")
-    assert {f"表2-1-{n}" for n in range(1, 7)} <= set(wb.sheetnames)
+    all_tables = {t["number"] for r in records(report).values() for t in r["tables"]}
+    assert {n for n in all_tables if n.startswith("表2-2-")} and all_tables <= set(wb.sheetnames)
     index = (report / "index.html").read_text(encoding="utf-8")
-    assert "表2-1-6" in index and "表2-1-1" in index
+    assert all(n in index for n in all_tables)
+    # the kept section's files are the published ones, linked into the new report (not copied)
+    assert (report / "html" / "02b_population_areas.html").stat().st_ino == kept_inode
 
 
 def test_custom_params_file_reaches_the_notebooks(tmp_path, demo_data_dir):
-    """A params file of the analysts' own (here: three comparison cities) drives the notebooks."""
+    """A params file of the analysts' own (here: a 5-year trend) drives the notebooks."""
     text = (ROOT_PARAMS / "FY2026.yaml").read_text(encoding="utf-8")
-    text = text.replace('comparison_codes: ["13203", "13204", "13208", "13215", "13221", "13225"]',
-                        'comparison_codes: ["13208", "13221", "13225"]')
-    assert "13221" in text and "13203" not in text
+    assert "trend_years: 10" in text
     custom = tmp_path / "my_params.yaml"
-    custom.write_text(text, encoding="utf-8")
+    custom.write_text(text.replace("trend_years: 10", "trend_years: 5"), encoding="utf-8")
     result = build(load_params(path=custom), data_dir=demo_data_dir, out_base=tmp_path / "out",
-                   only=["02b_population_areas"], jobs=1, echo=lambda _m: None)
+                   only=["02a_population"], jobs=1, echo=lambda _m: None)
     assert result.ok
     wb = openpyxl.load_workbook(result.report_dir / "tables" / "appendix_FY2026.xlsx")
-    names = [r[0] for r in wb["表2-1-6"].iter_rows(values_only=True)]
-    assert {"狛江市", "調布市", "清瀬市", "稲城市", "東京都", "市部"} <= set(names)
-    assert "武蔵野市" not in names and "三鷹市" not in names
+    sheet = wb[table_number(result.report_dir, "総人口・年齢3区分別人口・世帯数の推移")]
+    labels = [r[0] for r in sheet.iter_rows(values_only=True) if r[0] and DATE_LABEL.match(str(r[0]))]
+    assert labels == ["令和4年1月1日", "令和5年1月1日", "令和6年1月1日", "令和7年1月1日", "令和8年1月1日"]
     m = json.loads((result.report_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert m["params"]["population"]["comparison_codes"] == ["13208", "13221", "13225"]
+    assert m["params"]["population"]["trend_years"] == 5
     assert m["params_file"] == str(custom)
 
 

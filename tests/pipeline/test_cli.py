@@ -21,9 +21,13 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_sections_lists_ids_titles_and_parameters():
     res = run("sections")
     assert res.returncode == 0
-    assert "02a_population" in res.stdout and "統計から見る現状" in res.stdout
-    for name in ("fy", "params_file", "data_dir", "out_dir"):
-        assert f"    {name} = " in res.stdout
+    from komae_analysis.pipeline.registry import SECTIONS
+
+    for s in SECTIONS:
+        assert f"{s.id}\t{s.full_title}" in res.stdout
+    assert "    fy: int = 2026　対象年度（西暦）" in res.stdout
+    for name in ("params_file", "data_dir", "out_dir"):
+        assert f"    {name}: str = " in res.stdout
 
 
 def test_validate_demo_data_is_clean():

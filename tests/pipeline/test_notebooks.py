@@ -26,14 +26,18 @@ def test_notebooks_are_stored_without_outputs_and_thin(path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
-    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# 第1節 第2款")
+    section = sections.get(path.stem)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith(f"# {section.full_title}")
     assert "parameters" in code[0].metadata.get("tags", [])
+    # the notebook opens the section named like its file
+    opened = re.findall(r"open_section\(\s*['\"]([^'\"]+)['\"]", "\n".join(c.source for c in code))
+    assert opened == [path.stem]
     for c in code[1:]:
         assert "def " not in c.source and "class " not in c.source
         assert not re.search(r"['\"][^'\"]*\.(csv|xlsx|parquet)['\"]", c.source), "file path in a notebook"
         assert not re.search(r"\b\d{3,}\b", c.source), "hand-typed number in a notebook"
     headings = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    assert any(h.startswith("## 入力") for h in headings) and any(h.startswith("## 処理") for h in headings)
+    assert not any(re.search(r"入力|処理|出力|自動で作成|パラメータ", h) for h in headings), "pipeline words on a committee page"
 
 
 def _snapshot() -> dict[str, float]:
@@ -64,3 +68,15 @@ def test_notebook_runs_like_in_jupyterlab(path):
     scratch = ROOT / "reports" / "scratch" / "FY2026"
     assert (scratch / "sections" / f"{path.stem}.json").is_file()
     assert list((scratch / "tables" / "data" / path.stem).glob("*.json"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_are_annotated_and_listed(path):
+    """Each injected parameter is declared with its type and a help comment (``komae sections`` shows them)."""
+    from komae_analysis.pipeline.notebooks import notebook_parameters
+
+    info = notebook_parameters(sections.get(path.stem))
+    for name in sections.INJECTED_PARAMETERS:
+        assert info[name]["type"] in ("int", "str"), (name, info[name])
+        assert info[name]["help"], name
+    assert info["fy"]["type"] == "int"
