@@ -41,7 +41,7 @@ from komae_analysis.pipeline.runner import SectionResult, SectionRunner
 from komae_analysis.report import excel
 from komae_analysis.report import index as report_index
 from komae_analysis.report import manifest as manifests
-from komae_analysis.report.html import DEMO_BANNER_TEXT, copy_font, warm_exporter
+from komae_analysis.report.html import DEMO_BANNER_TEXT, copy_font
 
 
 @dataclass
@@ -56,16 +56,6 @@ class BuildResult:
     def ok(self) -> bool:
         return all(s.status == "ok" for s in self.sections)
 
-
-
-def preload() -> None:
-    """Import papermill, nbconvert and the readers, and compile the HTML template, once: before the
-    section threads need them and before file-reading processes fork from this one."""
-    import papermill  # noqa: F401
-
-    from komae_analysis.ingest import population  # noqa: F401  (before any fork of file readers)
-
-    warm_exporter()
 
 
 # --- the whole build --------------------------------------------------------------------
@@ -88,8 +78,7 @@ def build(
     runner = SectionRunner(chosen, min(jobs, len(chosen)), echo)
     try:
         for s in chosen:
-            check_parameters(s)
-        preload()
+            check_parameters(s)  # imports papermill (the section threads need it) before they do
         phases: dict[str, float] = {"setup": time.perf_counter() - started}
         return _build_stages(params, data_dir, out_base, only, chosen, runner, jobs, echo, started, phases)
     finally:

@@ -20,7 +20,7 @@ from komae_analysis import paths
 from komae_analysis.params import Params
 from komae_analysis.pipeline import registry as catalogue
 from komae_analysis.pipeline.kernels import KERNEL_CONFIG, WarmKernel, close_thread_loop, register_engine
-from komae_analysis.report.html import render_html
+from komae_analysis.report.html import render_html, warm_exporter
 
 #: A cell that runs longer than this fails its section instead of hanging the build (seconds).
 CELL_TIMEOUT = 600
@@ -141,6 +141,9 @@ class SectionRunner:
         for s in self._sections:
             self._queue.put(s)
         self._go.set()
+        # the HTML exporter is needed when the first notebook has run: build it meanwhile (after the
+        # inputs phase, so no file-reading process forks while this thread imports)
+        warm_exporter()
         for t in self._threads:
             t.join()
         return [self._results[s.id] for s in self._sections]

@@ -1,12 +1,23 @@
 """Charts for the appendix: matplotlib set up for Japanese, helpers, and :class:`AppendixFigure`.
 
-Importing this module calls :func:`setup`: the Agg backend, the IPAex Gothic font shipped in the
-``matplotlib-fontja`` wheel (registered from its file, so no system font is needed), the Okabe–Ito
-colour-blind-safe palette and sizes suited to A4 reports.
+matplotlib is imported lazily, inside the functions that need it: analysis modules import this
+module at their top, and the build process imports the analysis modules (for their parameter
+dataclasses) without drawing anything, so it must not pay matplotlib's start-up (≈0.3 s). The plain
+constants (:data:`PALETTE`, :data:`OKABE_ITO`, :data:`SEX_COLORS`, :data:`FONT_NAME`, :data:`DPI`)
+need no matplotlib.
 
-A section draws a figure, wraps it in an :class:`AppendixFigure` (number, title, alt text, 出典)
-and displays and/or saves it. The PNG is rendered once; the matplotlib figure is then closed, so a
-notebook does not show it a second time.
+:func:`setup` configures matplotlib: the Agg backend, the IPAex Gothic font shipped in the
+``matplotlib-fontja`` wheel (registered from its file, so no system font is needed), the Okabe–Ito
+colour-blind-safe palette and sizes suited to A4 reports. It runs on the first :func:`new_figure`
+(and the other helpers); if matplotlib is already imported when this module is imported, it runs
+then, so that figures made with ``matplotlib.figure.Figure`` directly get the settings too.
+
+Numbers on axes and value labels are formatted by :mod:`komae_analysis.report.numbers` (the one
+rounding rule of the tables and the commentary).
+
+A section draws a figure, wraps it in an :class:`AppendixFigure` (title, alt text, 出典; the number
+is given when the section shows it) and displays and/or saves it. The PNG is rendered once; the
+matplotlib figure is then closed, so a notebook does not show it a second time.
 """
 
 from __future__ import annotations
@@ -15,22 +26,23 @@ import base64
 import datetime as dt
 import html
 import io
-import json
 import struct
+import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from typing import TYPE_CHECKING, Any
 
 from komae_analysis.calendar import short_fy, wareki_fy, wareki_year
 from komae_analysis.fileio import atomic_write_bytes
+from komae_analysis.report import numbers
+from komae_analysis.report.artefact import Artefact
 from komae_analysis.report.fonts import font_path
-from komae_analysis.report.tables import TABLE_CSS, note_line, slug, source_line
+from komae_analysis.report.tables import TABLE_CSS
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "DPI",
@@ -40,7 +52,10 @@ __all__ = [
     "SEX_COLORS",
     "AppendixFigure",
     "font_path",
+    "label_ends",
+    "new_figure",
     "percent",
+    "right_axis",
     "setup",
     "thousands",
     "wareki_year_labels",
@@ -117,8 +132,11 @@ _registered: Path | None = None
 
 
 def setup() -> None:
-    """Configure matplotlib for the appendix (idempotent; run on import of this module)."""
+    """Configure matplotlib for the appendix (idempotent; imports matplotlib)."""
     global _registered
+    import matplotlib
+    from matplotlib import font_manager
+
     if matplotlib.get_backend().lower() != "agg":
         matplotlib.use("Agg", force=True)
     if _registered is None:
@@ -147,27 +165,48 @@ def _axes_of(ax: Axes, axis: str) -> list:
 
 
 def _minus(text: str) -> str:
-    return text.replace("-", "\u2212") if matplotlib.rcParams["axes.unicode_minus"] else text
+    """A leading minus as U+2212 (the typographic minus; IPAex Gothic has it), −0 as 0."""
+    if text.startswith("-"):
+        body = text[1:]
+        return "\u2212" + body if any(ch in "123456789" for ch in body) else body
+    return text
+
+
+def thousands_label(value: Any, decimals: int = 0) -> str:
+    """A tick label with thousands separators, rounded by the table rule: 82,258; −1,200."""
+    r = numbers.rounded(value, decimals)
+    return _minus(("-" if r < 0 else "") + format(abs(r), ",f"))
+
+
+def percent_label(value: Any, decimals: int = 0, xmax: float = 1.0, sign: str = "％") -> str:
+    """A tick label for a share (``value`` / ``xmax`` is the fraction), rounded by the table rule:
+    0.243 → 24％ (``decimals=0``), 24.3％ (``decimals=1``)."""
+    if xmax == 1:
+        r = numbers.percentage(value, decimals)
+    else:
+        r = numbers.rounded(float(value) * (100 / float(xmax)), decimals)
+    return _minus(("-" if r < 0 else "") + format(abs(r), "f") + sign)
 
 
 def thousands(ax: Axes, axis: str = "y", decimals: int = 0) -> Axes:
     """Tick labels with thousands separators (82,258) on ``axis`` ("x", "y" or "both")."""
-
-    def fmt(x: float, _pos: object) -> str:
-        text = f"{x:,.{decimals}f}"
-        if text.lstrip("-").strip("0.,") == "":  # −0 → 0
-            text = text.lstrip("-")
-        return _minus(text)
+    setup()
+    from matplotlib.ticker import FuncFormatter
 
     for a in _axes_of(ax, axis):
-        a.set_major_formatter(FuncFormatter(fmt))
+        a.set_major_formatter(FuncFormatter(lambda x, _pos: thousands_label(x, decimals)))
     return ax
 
 
 def percent(ax: Axes, axis: str = "y", decimals: int = 0, xmax: float = 1.0) -> Axes:
-    """Percent tick labels for data stored as fractions (0.243 → 24%); ``xmax=100`` for percent data."""
+    """Percent tick labels for data stored as fractions (0.243 → 24％); ``xmax=100`` for percent data.
+
+    Labels round like the table cells (:mod:`komae_analysis.report.numbers`)."""
+    setup()
+    from matplotlib.ticker import FuncFormatter
+
     for a in _axes_of(ax, axis):
-        a.set_major_formatter(PercentFormatter(xmax=xmax, decimals=decimals))
+        a.set_major_formatter(FuncFormatter(lambda x, _pos: percent_label(x, decimals, xmax)))
     return ax
 
 
@@ -215,6 +254,8 @@ def wareki_year_labels(
 def new_figure(width: float = FIG_WIDTH, height: float = FIG_HEIGHT) -> Figure:
     """A new figure (not registered with pyplot), with the appendix's settings applied."""
     setup()
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -243,12 +284,11 @@ def label_ends(ax: Axes, x: Sequence[float], y: Sequence[float], text: Callable[
 # The figure
 # ---------------------------------------------------------------------------------------------
 
-_JSON_KIND = "komae_appendix_figure"
-_JSON_VERSION = 1
 _PNG_METADATA = {"Software": None}
 
 
-def _png_size(data: bytes) -> tuple[int, int]:
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height in pixels of a PNG (from its header)."""
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("PNG ではありません")
     width, height = struct.unpack(">II", data[16:24])
@@ -256,55 +296,38 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 
 @dataclass(eq=False, kw_only=True)
-class AppendixFigure:
-    """One appendix figure: number (図2-1-1), title, the matplotlib figure, alt text and 出典.
+class AppendixFigure(Artefact):
+    """One appendix figure: title, the matplotlib figure, alt text and 出典 (number: 図2-1-1, given
+    when the section shows it).
 
     The PNG is rendered on first use (display or save) and kept; the matplotlib figure is closed at
     that point, so later changes to it are not picked up. An object read back by :meth:`load` has
-    ``figure=None`` and ``png_path`` set.
+    ``figure=None`` and ``png_path`` set. ``alt`` describes the chart in words, in the order the
+    chart shows things (it is the text a screen reader reads, and the Excel sheet prints it).
     """
 
-    title: str
+    KIND = "図"
+    JSON_KIND = "komae_appendix_figure"
+    JSON_VERSION = 1
+
     figure: Figure | None
     alt: str
-    source: str
-    section: str = ""
-    notes: list[str] = field(default_factory=list)
     png_path: Path | None = None
-    #: 図2-1-1; empty until the section shows the figure (numbers follow display order)
-    number: str = ""
 
     def __post_init__(self) -> None:
-        if self.number:
-            slug(self.number)  # fails clearly if no file name can be made
-        where = f"図「{self.number}」"
-        if not self.title or not self.title.strip():
-            raise ValueError(f"{where}: 表題が空です")
-        if not self.alt or not self.alt.strip():
-            raise ValueError(f"{where}: 代替テキスト（alt）が空です。図の内容を文章で説明してください")
-        if not self.source or not self.source.strip():
-            raise ValueError(f"{where}: 出典が空です（すべての図に出典が必要です）")
+        self.check_common()
+        if not isinstance(self.alt, str) or not self.alt.strip():
+            raise ValueError(f"{self.where}: 代替テキスト（alt）が空です。図の内容を文章で説明してください")
         if self.figure is None and self.png_path is None:
-            raise ValueError(f"{where}: figure も png_path もありません")
-        if self.figure is not None and not isinstance(self.figure, Figure):
-            raise TypeError(f"{where}: figure は matplotlib.figure.Figure にしてください")
-        if isinstance(self.notes, str):
-            self.notes = [self.notes]
-        self.notes = list(self.notes)
+            raise ValueError(f"{self.where}: figure も png_path もありません")
+        if self.figure is not None:
+            # a Figure object exists only if matplotlib is imported: no import needed to check
+            mpl_figure = sys.modules.get("matplotlib.figure")
+            if mpl_figure is None or not isinstance(self.figure, mpl_figure.Figure):
+                raise TypeError(f"{self.where}: figure は matplotlib.figure.Figure にしてください")
         if self.png_path is not None:
             self.png_path = Path(self.png_path)
         self._png: bytes | None = None
-
-    @property
-    def slug(self) -> str:
-        """ASCII file stem and HTML id: 図2-1-1 → fig2-1-1."""
-        return slug(self.number)
-
-    def source_line(self) -> str:
-        return source_line(self.source)
-
-    def note_lines(self) -> list[str]:
-        return [note_line(n) for n in self.notes if n and n.strip()]
 
     def png_bytes(self) -> bytes:
         """The PNG (rendered once, deterministically; the matplotlib figure is then closed)."""
@@ -314,7 +337,7 @@ class AppendixFigure:
                 self.figure.savefig(buf, format="png", dpi=DPI, metadata=_PNG_METADATA, facecolor="white")
                 self._png = buf.getvalue()
                 if getattr(self.figure.canvas, "manager", None) is not None:
-                    # a figure made with pyplot is registered there; ours (Figure()) are not
+                    # a figure made with pyplot is registered there; ours (new_figure) are not
                     import matplotlib.pyplot as plt
 
                     plt.close(self.figure)
@@ -328,29 +351,20 @@ class AppendixFigure:
         self.png_bytes()
 
     def save(self, directory: Path) -> Path:
-        """Write ``<directory>/<slug>.png`` and ``<slug>.json`` (metadata) atomically; return the PNG path."""
+        """Write ``<directory>/<slug>.png`` and ``<slug>.json`` (metadata) atomically; return the PNG path.
+
+        Refuses a figure without a number."""
+        self.require_number()
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         data = self.png_bytes()
         png = directory / f"{self.slug}.png"
         atomic_write_bytes(png, data)
-        width, height = _png_size(data)
-        meta = {
-            "kind": _JSON_KIND,
-            "version": _JSON_VERSION,
-            "number": self.number,
-            "title": self.title,
-            "alt": self.alt,
-            "source": self.source,
-            "section": self.section,
-            "notes": list(self.notes),
-            "png": png.name,
-            "width_px": width,
-            "height_px": height,
-            "dpi": DPI,
-        }
-        text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
-        atomic_write_bytes(directory / f"{self.slug}.json", text.encode("utf-8"))
+        width, height = png_size(data)
+        self.write_metadata(
+            directory / f"{self.slug}.json",
+            {"alt": self.alt, "png": png.name, "width_px": width, "height_px": height, "dpi": DPI},
+        )
         self.png_path = png
         return png
 
@@ -358,43 +372,32 @@ class AppendixFigure:
     def load(cls, json_path: Path) -> AppendixFigure:
         """Read the metadata written by :meth:`save` (``figure`` is None, ``png_path`` the PNG file)."""
         json_path = Path(json_path)
-        meta = json.loads(json_path.read_text(encoding="utf-8"))
-        if meta.get("kind") != _JSON_KIND:
-            raise ValueError(f"{json_path} は図のメタデータではありません")
+        meta = cls.read_metadata(json_path)
         png = json_path.parent / meta["png"]
         if not png.exists():
             raise FileNotFoundError(f"図「{meta['number']}」の画像 {png} がありません")
-        return cls(
-            number=meta["number"],
-            title=meta["title"],
-            figure=None,
-            alt=meta["alt"],
-            source=meta["source"],
-            section=meta["section"],
-            notes=list(meta["notes"]),
-            png_path=png,
-        )
+        return cls(**cls.common_kwargs(meta), figure=None, alt=meta["alt"], png_path=png)
 
     def to_html(self, png_src: str | None = None, *, css: bool = True) -> str:
         """``<figure>`` with the caption (number and title), the image with its alt text, 出典 and 注.
 
         ``png_src`` is the image URL to use (e.g. a relative path in the report); without it the PNG
-        is embedded as a base64 data URI. ``css=False`` leaves out the ``<style>`` block.
+        is embedded as a base64 data URI. ``css=False`` leaves out the ``<style>`` block. A figure
+        not numbered yet has no number and no id.
         """
         esc = html.escape
         data = self.png_bytes()
-        width_px, _height_px = _png_size(data)
+        width_px, _height_px = png_size(data)
         css_width = round(width_px / DPI * _CSS_PX_PER_INCH)
         src = png_src if png_src is not None else "data:image/png;base64," + base64.b64encode(data).decode()
         parts: list[str] = []
         if css:
             parts.append(f"<style>\n{TABLE_CSS}\n</style>")
-        parts.append(f'<figure class="komae-figure" id="{esc(self.slug)}">')
+        anchor = f' id="{esc(self.slug)}"' if self.number else ""
+        parts.append(f'<figure class="komae-figure"{anchor}>')
+        number = f'<span class="komae-figure-number">{esc(self.number)}</span>' if self.number else ""
         parts.append(
-            "<figcaption>"
-            f'<span class="komae-figure-number">{esc(self.number)}</span>'
-            f'<span class="komae-figure-title">{esc(self.title)}</span>'
-            "</figcaption>"
+            f'<figcaption>{number}<span class="komae-figure-title">{esc(self.title)}</span></figcaption>'
         )
         parts.append(f'<img src="{esc(src)}" alt="{esc(self.alt)}" width="{css_width}">')
         parts.append(f'<p class="komae-figure-source">{esc(self.source_line())}</p>')
@@ -406,4 +409,5 @@ class AppendixFigure:
         return self.to_html()
 
 
-setup()
+if "matplotlib" in sys.modules:  # already paid for: give figures made directly the appendix's settings
+    setup()

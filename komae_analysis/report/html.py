@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import shutil
+import threading
 from pathlib import Path
 
 from komae_analysis.fileio import atomic_write_bytes
@@ -52,9 +53,11 @@ def copy_font(report: Path) -> None:
     shutil.copyfile(font_path(), dst)
 
 
+_exporter_lock = threading.Lock()
+
+
 @functools.cache
-def exporter():
-    """One HTML exporter per process."""
+def _make_exporter():
     from nbconvert import HTMLExporter
 
     return HTMLExporter(
@@ -65,6 +68,12 @@ def exporter():
         exclude_output_prompt=True,
         language_code="ja",
     )
+
+
+def exporter():
+    """One HTML exporter per process (threads asking at once wait for the first to build it)."""
+    with _exporter_lock:
+        return _make_exporter()
 
 
 def warm_exporter() -> None:

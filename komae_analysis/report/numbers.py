@@ -37,6 +37,7 @@ __all__ = [
     "MISSING",
     "NEGATIVE",
     "NUMERIC_FORMATS",
+    "SHARE_NOTE",
     "cell_value",
     "count",
     "dec",
@@ -47,8 +48,10 @@ __all__ = [
     "is_number",
     "pct",
     "pct_diff",
+    "percentage",
     "points",
     "rounded",
+    "shares_add_up",
     "shown_pct",
 ]
 
@@ -109,9 +112,14 @@ def rounded(value: Any, places: int = 0) -> Decimal:
     return _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def percentage(fraction: Any, places: int = 1) -> Decimal:
+    """A fraction as a percentage rounded to ``places`` decimals (0.24251 → 24.3; axis ticks use 0)."""
+    return rounded(_decimal(fraction) * 100, places)
+
+
 def shown_pct(fraction: Any) -> Decimal:
     """The percentage printed for a fraction (0.24251 → 24.3)."""
-    return rounded(_decimal(fraction) * 100, 1)
+    return percentage(fraction, 1)
 
 
 def pct_diff(a: Any, b: Any) -> Decimal:

@@ -1,50 +1,42 @@
 """Appendix tables: one object per published table, rendered identically in HTML and Excel.
 
-A section builds an :class:`AppendixTable` (number, title, 出典, 注, unit, a DataFrame and the number
-format of each column), displays it in its notebook (``_repr_html_``) and saves it
-(:meth:`AppendixTable.save`: JSON metadata + Parquet data). The build loads the saved tables again
-(:meth:`AppendixTable.load`) to assemble the Excel workbook (:mod:`komae_analysis.report.excel`) and the
-index page.
+An analysis function builds an :class:`AppendixTable` (title, 出典, 注, 単位, a DataFrame, the number
+format of each column and the rows that are totals); the section numbers it when its notebook shows
+it (表2-1-3), saves it (:meth:`AppendixTable.save`: JSON metadata + Parquet data) and displays it
+(:meth:`AppendixTable.to_html`). The build loads the saved tables again (:meth:`AppendixTable.load`)
+to assemble the Excel workbook (:mod:`komae_analysis.report.excel`) and the index page.
 
-Numbers are formatted by :func:`format_value`, which reproduces what Excel displays for the number
-formats the workbook uses (``#,##0``, ``0.0%``, ``0.0``, ``0.00``): Excel rounds half away from zero
-(not to even) after taking the value to 15 significant digits, so 0.0005 shown as a percentage with
-one decimal is "0.1%" and 1.005 with two decimals is "1.01".
+Every cell is formatted by :mod:`komae_analysis.report.numbers` (the one rounding rule, △ for
+negatives, shares printed without ％ because the 単位 line says ％). Number, title, 出典 and 注
+checks, and the metadata file, come from :class:`~komae_analysis.report.artefact.Artefact`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
-import re
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from komae_analysis.fileio import atomic_path, atomic_write_bytes
-from komae_analysis.report.numbers import (
-    EXCEL_FORMATS,
-    FORMATS,
-    MISSING,
-    NUMERIC_FORMATS,
-    default_format,
-    format_value,
+from komae_analysis.fileio import atomic_path, sha256
+from komae_analysis.report.artefact import (
+    RESERVED_SHEET_NAMES,
+    Artefact,
+    check_number,
+    note_line,
+    slug,
+    source_line,
 )
+from komae_analysis.report.numbers import FORMATS, NUMERIC_FORMATS, default_format, format_value
 from komae_analysis.report.numbers import is_missing as _is_missing
 
 __all__ = [
-    "EXCEL_FORMATS",
-    "FORMATS",
-    "MISSING",
+    "RESERVED_SHEET_NAMES",
     "TABLE_CSS",
     "AppendixTable",
     "check_number",
-    "format_value",
     "note_line",
     "slug",
     "source_line",
@@ -53,7 +45,10 @@ __all__ = [
 
 _FONT_STACK = '"IPAexGothic", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif'
 
-#: CSS for the HTML fragments of tables and figures (also included by the report template).
+# The selectors start with .komae-table-block so that they outweigh JupyterLab's output CSS (which
+# right-aligns every th/td with ``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon th``) in the
+# notebook and in the exported pages alike.
+#: CSS for the HTML fragments of tables and figures (also included by the report pages).
 TABLE_CSS = f"""
 .komae-table-block, .komae-figure {{
   font-family: {_FONT_STACK};
@@ -61,117 +56,80 @@ TABLE_CSS = f"""
   margin: 1.5em 0;
   max-width: 100%;
 }}
-.komae-table-scroll {{ overflow-x: auto; max-width: 100%; }}
-table.komae-table {{
+.komae-table-block .komae-table-scroll {{ overflow-x: auto; max-width: 100%; }}
+.komae-table-block table.komae-table {{
   border-collapse: collapse;
+  table-layout: auto;
   font-size: 0.9rem;
   line-height: 1.45;
   margin: 0;
 }}
-table.komae-table caption {{
+.komae-table-block table.komae-table caption {{
   caption-side: top;
   text-align: left;
   padding: 0 0 0.3em 0;
 }}
 .komae-table-number, .komae-figure-number {{ font-weight: bold; margin-right: 1em; }}
 .komae-table-title, .komae-figure-title {{ font-weight: bold; }}
-.komae-table-unit {{
+.komae-table-block .komae-table-unit {{
   display: block;
   text-align: right;
   font-size: 0.85rem;
   font-weight: normal;
   margin-top: 0.2em;
 }}
-table.komae-table th, table.komae-table td {{
+.komae-table-block table.komae-table th, .komae-table-block table.komae-table td {{
   border: 1px solid #8c959f;
   padding: 0.25em 0.6em;
   vertical-align: top;
+  line-height: 1.45;
 }}
-table.komae-table thead th {{
+.komae-table-block table.komae-table thead th {{
   background: #e3eaf2;
   font-weight: bold;
   text-align: center;
-  vertical-align: bottom;
+  vertical-align: middle;
 }}
-table.komae-table tbody th {{ font-weight: normal; text-align: left; background: #f6f8fa; }}
-table.komae-table td.text {{ text-align: left; }}
-table.komae-table td.num {{
+.komae-table-block table.komae-table tbody th {{
+  font-weight: normal;
+  text-align: left;
+  background: #f6f8fa;
+}}
+.komae-table-block table.komae-table tbody .text {{ text-align: left; }}
+.komae-table-block table.komae-table tbody .num {{
   text-align: right;
   white-space: nowrap;
   font-variant-numeric: tabular-nums;
 }}
-table.komae-table tbody tr:nth-child(even) td {{ background: #fafbfc; }}
+.komae-table-block table.komae-table tbody tr {{ background: none; }}
+.komae-table-block table.komae-table tbody tr:nth-child(even) td {{ background: #fafbfc; }}
+.komae-table-block table.komae-table tbody tr.total th,
+.komae-table-block table.komae-table tbody tr.total td {{
+  font-weight: bold;
+  border-top: 2px solid #1a1a1a;
+  background: #eef2f6;
+}}
 .komae-table-source, .komae-table-note, .komae-figure-source, .komae-figure-note {{
   font-size: 0.85rem;
   margin: 0.25em 0 0 0;
+  text-align: left;
 }}
 .komae-figure {{ display: block; }}
 .komae-figure figcaption {{ margin-bottom: 0.4em; }}
 .komae-figure img {{ max-width: 100%; height: auto; display: block; }}
 @media print {{
   .komae-table-block, .komae-figure {{ break-inside: avoid; page-break-inside: avoid; }}
-  .komae-table-scroll {{ overflow: visible; }}
-  table.komae-table thead {{ display: table-header-group; }}
-  table.komae-table thead th, table.komae-table tbody th {{
+  .komae-table-block .komae-table-scroll {{ overflow: visible; }}
+  .komae-table-block table.komae-table thead {{ display: table-header-group; }}
+  .komae-table-block table.komae-table thead th, .komae-table-block table.komae-table tbody th,
+  .komae-table-block table.komae-table tbody tr.total td {{
     -webkit-print-color-adjust: exact;
     print-color-adjust: exact;
   }}
-  table.komae-table tbody tr:nth-child(even) td {{ background: none; }}
-  table.komae-table {{ font-size: 9pt; }}
+  .komae-table-block table.komae-table tbody tr:nth-child(even) td {{ background: none; }}
+  .komae-table-block table.komae-table {{ font-size: 9pt; }}
 }}
 """.strip()
-
-
-# ---------------------------------------------------------------------------------------------
-# Names, lines and files
-# ---------------------------------------------------------------------------------------------
-
-_SHEET_FORBIDDEN = set("[]:*?/\\")
-_FILE_FORBIDDEN = set('<>|"') | {chr(c) for c in range(32)}
-RESERVED_SHEET_NAMES = frozenset({"目次", "history"})
-
-
-def check_number(number: str, *, kind: str = "表") -> str:
-    """Check that a table number can be an Excel sheet name and a file name; return it.
-
-    Excel sheet names have at most 31 characters, cannot contain ``[]:*?/\\``, cannot start or end
-    with an apostrophe, and "History" and our 「目次」 are taken.
-    """
-    if not isinstance(number, str) or not number.strip():
-        raise ValueError(f"{kind}番号が空です")
-    problems = []
-    if number != number.strip():
-        problems.append("前後に空白があります")
-    if len(number) > 31:
-        problems.append(f"31文字を超えています（{len(number)}文字）")
-    bad = sorted({c for c in number if c in _SHEET_FORBIDDEN or c in _FILE_FORBIDDEN})
-    if bad:
-        problems.append("使えない文字 " + " ".join(repr(c) for c in bad) + " を含みます")
-    if number.startswith("'") or number.endswith("'"):
-        problems.append("先頭または末尾がアポストロフィです")
-    if number.lower() in RESERVED_SHEET_NAMES:
-        problems.append("予約された名前です")
-    if number in {".", ".."}:
-        problems.append("ファイル名にできません")
-    if problems:
-        raise ValueError(
-            f"{kind}番号「{number}」はExcelのシート名・ファイル名に使えません: " + "、".join(problems)
-        )
-    return number
-
-
-def slug(number: str) -> str:
-    """An ASCII-safe name for a table or figure number: 表2-1-3 → tbl2-1-3, 図2-1-1 → fig2-1-1."""
-    text = unicodedata.normalize("NFKC", number).strip()
-    prefix = ""
-    if text.startswith("表"):
-        prefix, text = "tbl", text[1:]
-    elif text.startswith("図"):
-        prefix, text = "fig", text[1:]
-    body = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.")
-    if not body:
-        raise ValueError(f"番号「{number}」から英数字のファイル名を作れません（例: 図2-1-1）")
-    return prefix + body
 
 
 def table_anchor(number: str) -> str:
@@ -179,25 +137,9 @@ def table_anchor(number: str) -> str:
     return slug(number)
 
 
-def source_line(source: str) -> str:
-    """The 出典 line as printed: prefixed with 「出典：」 unless it already starts with 出典 or 資料."""
-    s = source.strip()
-    return s if s.startswith(("出典", "資料")) else f"出典：{s}"
-
-
-def note_line(note: str) -> str:
-    """A 注 line as printed: prefixed with 「注：」 unless it already starts with 注, ※ or *."""
-    s = note.strip()
-    return s if s.startswith(("注", "※", "*", "＊")) else f"注：{s}"
-
-
-def _write_with(path: Path, writer: Callable[[Path], None]) -> None:
+def _write_with(path: Path, writer: Any) -> None:
     with atomic_path(path) as tmp:
         writer(tmp)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,56 +196,61 @@ def _restore_object_column(series: pd.Series, info: dict[str, Any]) -> pd.Series
 # The table
 # ---------------------------------------------------------------------------------------------
 
-_JSON_KIND = "komae_appendix_table"
-_JSON_VERSION = 1
+#: The word a 単位 line uses for shares: ``pct`` cells are printed without a sign.
+PCT_UNIT = "％"
 
 
 @dataclass(eq=False, kw_only=True)
-class AppendixTable:
+class AppendixTable(Artefact):
     """One appendix table: the same object is shown in the notebook, saved, and written to Excel.
 
     ``frame``'s columns are the printed column heads; its index is not printed, so row labels must
     be ordinary columns (an index with a name or with text labels is refused). ``formats`` maps a
-    column to ``int`` | ``pct`` (a fraction shown as 0.0%) | ``dec1`` | ``dec2`` | ``text``;
-    other columns get :func:`default_format`.
+    column to ``int`` | ``pct`` (a fraction printed as a percentage, 24.3) | ``dec1`` | ``dec2`` |
+    ``text``; other columns get :func:`~komae_analysis.report.numbers.default_format`. ``unit`` is
+    the 単位 line printed at the top right (「単位：人、％」); a table with a ``pct`` column must say
+    ％ there. ``total_rows`` lists the positions of 合計/小計 rows (0-based, negative counts from
+    the end: ``[-1]`` is the last row): they are printed bold with a rule above.
     """
 
-    title: str
+    KIND = "表"
+    JSON_KIND = "komae_appendix_table"
+    JSON_VERSION = 2
+
     frame: pd.DataFrame
-    source: str
     unit: str | None = None
-    notes: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
-    section: str = ""
-    #: 表2-1-3; empty until the section shows the table (numbers follow display order)
-    number: str = ""
+    total_rows: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if self.number:
-            check_number(self.number, kind="表")
+        self.check_common()
         if not isinstance(self.frame, pd.DataFrame):
-            raise TypeError(f"表「{self.number}」: frame は pandas.DataFrame にしてください")
-        if not self.title or not self.title.strip():
-            raise ValueError(f"表「{self.number}」: 表題が空です")
-        if not self.source or not self.source.strip():
-            raise ValueError(f"表「{self.number}」: 出典が空です（すべての表に出典が必要です）")
-        if isinstance(self.notes, str):
-            self.notes = [self.notes]
-        self.notes = list(self.notes)
-        self.formats = dict(self.formats)
+            raise TypeError(f"{self.where}: frame は pandas.DataFrame にしてください")
+        self.formats = dict(self.formats or {})
+        self.total_rows = list(self.total_rows or [])
         self.validate()
 
     # -- checks ----------------------------------------------------------------------------------
 
     def validate(self) -> None:
-        """Check the frame's shape against what the renderers need; raise ValueError naming the table."""
-        where = f"表「{self.number}」"
+        """Check everything the renderers rely on; raise ValueError naming the table.
+
+        Column heads (one level, str, unique), the index (not printed, so no labels in it),
+        formats (known, of existing columns), the 単位 line (％ when a column is a share),
+        ``total_rows`` (ints within the table, no repeats), and every cell (formattable in its
+        column: no inf, no number written as text in a numeric column).
+        """
+        self.check_common()
+        where = self.where
         cols = self.frame.columns
         if isinstance(cols, pd.MultiIndex):
             raise ValueError(f"{where}: 列見出しが多段（MultiIndex）です。1段の見出しにしてください")
         bad = [c for c in cols if not isinstance(c, str)]
         if bad:
             raise ValueError(f"{where}: 列見出しは文字列にしてください（{', '.join(map(repr, bad))}）")
+        empty = [c for c in cols if not c.strip()]
+        if empty:
+            raise ValueError(f"{where}: 空の列見出しがあります")
         dup = sorted({c for c in cols if list(cols).count(c) > 1})
         if dup:
             raise ValueError(f"{where}: 列見出しが重複しています（{', '.join(dup)}）")
@@ -323,6 +270,37 @@ class AppendixTable:
                 raise ValueError(
                     f"{where}: 列「{col}」の書式「{fmt}」は使えません（{', '.join(sorted(FORMATS))}）"
                 )
+        if self.unit is not None and (not isinstance(self.unit, str) or not self.unit.strip()):
+            raise ValueError(f"{where}: 単位は空でない文字列か None にしてください")
+        fmts = self.column_formats()
+        pct_cols = [c for c in cols if fmts[c] == "pct"]
+        if pct_cols and (self.unit is None or PCT_UNIT not in self.unit):
+            raise ValueError(
+                f"{where}: 列「{'」「'.join(pct_cols)}」は割合（％記号なしで印刷）です。"
+                f"単位の行に「{PCT_UNIT}」を書いてください（例: 単位：人、％）"
+            )
+        self.total_row_positions()
+        for c in cols:
+            for i, v in enumerate(self.frame[c].tolist()):
+                try:
+                    format_value(v, fmts[c])
+                except ValueError as exc:
+                    raise ValueError(f"{where}: 列「{c}」の{i + 1}行目: {exc}") from exc
+
+    def total_row_positions(self) -> frozenset[int]:
+        """``total_rows`` as 0-based positions from the top (checked: ints within the table, unique)."""
+        n = len(self.frame)
+        out: set[int] = set()
+        for r in self.total_rows:
+            if isinstance(r, bool) or not isinstance(r, int):
+                raise ValueError(f"{self.where}: total_rows は行の位置（整数）で指定してください: {r!r}")
+            if not -n <= r < n:
+                raise ValueError(f"{self.where}: total_rows の {r} は表の範囲外です（{n}行）")
+            pos = r % n
+            if pos in out:
+                raise ValueError(f"{self.where}: total_rows で同じ行が2回指定されています（{r}）")
+            out.add(pos)
+        return frozenset(out)
 
     # -- formats ---------------------------------------------------------------------------------
 
@@ -336,24 +314,17 @@ class AppendixTable:
         data = {c: [format_value(v, fmts[c]) for v in self.frame[c].tolist()] for c in self.frame.columns}
         return pd.DataFrame(data, columns=list(self.frame.columns), dtype=object)
 
-    @property
-    def slug(self) -> str:
-        """ASCII id of the table (表2-1-3 → tbl2-1-3), used as HTML anchor."""
-        return slug(self.number)
-
-    def source_line(self) -> str:
-        return source_line(self.source)
-
-    def note_lines(self) -> list[str]:
-        return [note_line(n) for n in self.notes if n and n.strip()]
-
     # -- HTML ------------------------------------------------------------------------------------
 
     def to_html(self, *, css: bool = True) -> str:
-        """A self-contained HTML fragment: caption (number, title, unit), the table, 出典 and 注 lines.
+        """A self-contained HTML fragment: caption (number, title; the 単位 line at the right), the
+        table, 出典 and 注 lines. A table not numbered yet has no number and no id.
 
-        With ``css=True`` (default) a ``<style>`` block with :data:`TABLE_CSS` is included, so the
-        fragment looks right on its own; the report template, which has the CSS once, passes False.
+        Header cells are centred; numeric cells right-aligned, text cells left-aligned; the first
+        column is the row header when it is text; 合計/小計 rows (``total_rows``) have class
+        ``total``. With ``css=True`` (default) a ``<style>`` block with :data:`TABLE_CSS` is
+        included, so the fragment looks right on its own; the report pages, which have the CSS
+        once, pass False.
         """
         self.validate()
         esc = html.escape
@@ -361,16 +332,16 @@ class AppendixTable:
         cols = list(self.frame.columns)
         numeric = {c: fmts[c] in NUMERIC_FORMATS for c in cols}
         row_header = bool(cols) and not numeric[cols[0]]
+        totals = self.total_row_positions()
         parts: list[str] = []
         if css:
             parts.append(f"<style>\n{TABLE_CSS}\n</style>")
-        parts.append(f'<div class="komae-table-block" id="{esc(self.slug)}">')
+        anchor = f' id="{esc(self.slug)}"' if self.number else ""
+        parts.append(f'<div class="komae-table-block"{anchor}>')
         parts.append('<div class="komae-table-scroll">')
         parts.append('<table class="komae-table">')
-        caption = (
-            f'<span class="komae-table-number">{esc(self.number)}</span>'
-            f'<span class="komae-table-title">{esc(self.title)}</span>'
-        )
+        caption = f'<span class="komae-table-number">{esc(self.number)}</span>' if self.number else ""
+        caption += f'<span class="komae-table-title">{esc(self.title)}</span>'
         if self.unit:
             caption += f'<span class="komae-table-unit">{esc(self.unit)}</span>'
         parts.append(f"<caption>{caption}</caption>")
@@ -380,7 +351,7 @@ class AppendixTable:
         parts.append(f"<thead><tr>{head}</tr></thead>")
         parts.append("<tbody>")
         text = self.formatted()
-        for row in text.itertuples(index=False, name=None):
+        for i, row in enumerate(text.itertuples(index=False, name=None)):
             cells = []
             for j, (c, value) in enumerate(zip(cols, row, strict=True)):
                 cls = "num" if numeric[c] else "text"
@@ -388,7 +359,8 @@ class AppendixTable:
                     cells.append(f'<th scope="row" class="{cls}">{esc(value)}</th>')
                 else:
                     cells.append(f'<td class="{cls}">{esc(value)}</td>')
-            parts.append("<tr>" + "".join(cells) + "</tr>")
+            tr = '<tr class="total">' if i in totals else "<tr>"
+            parts.append(tr + "".join(cells) + "</tr>")
         parts.append("</tbody>")
         parts.append("</table>")
         parts.append("</div>")
@@ -405,55 +377,49 @@ class AppendixTable:
     def save(self, directory: Path) -> Path:
         """Write ``<directory>/<number>.parquet`` (the frame) and ``<number>.json`` (the rest).
 
-        Both writes are atomic; the JSON, written last, records the Parquet file's sha256, so a
-        pair left inconsistent by an interruption is detected by :meth:`load`. Returns the JSON path.
+        Refuses a table without a number. Both writes are atomic; the JSON, written last, records
+        the Parquet file's sha256, so a pair left inconsistent by an interruption is detected by
+        :meth:`load`. Returns the JSON path.
         """
+        number = self.require_number()
         self.validate()
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        parquet_path = directory / f"{self.number}.parquet"
-        json_path = directory / f"{self.number}.json"
+        parquet_path = directory / f"{number}.parquet"
+        json_path = directory / f"{number}.json"
 
         def write_parquet(tmp: Path) -> None:
             try:
                 self.frame.to_parquet(tmp, engine="pyarrow")
             except (TypeError, ValueError) as exc:  # pyarrow's ArrowTypeError/ArrowInvalid subclass these
                 raise ValueError(
-                    f"表「{self.number}」を保存できません（数値と文字列が混在する列などがあります）: {exc}"
+                    f"{self.where}を保存できません（数値と文字列が混在する列などがあります）: {exc}"
                 ) from exc
 
         _write_with(parquet_path, write_parquet)
-        meta = {
-            "kind": _JSON_KIND,
-            "version": _JSON_VERSION,
-            "number": self.number,
-            "title": self.title,
-            "source": self.source,
-            "unit": self.unit,
-            "notes": list(self.notes),
-            "formats": dict(self.formats),
-            "section": self.section,
-            "columns": list(self.frame.columns),
-            "object_columns": _object_column_info(self.frame),
-            "n_rows": len(self.frame),
-            "data": parquet_path.name,
-            "data_sha256": _sha256(parquet_path),
-        }
-        text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
-        atomic_write_bytes(json_path, text.encode("utf-8"))
-        return json_path
+        return self.write_metadata(
+            json_path,
+            {
+                "unit": self.unit,
+                "formats": dict(self.formats),
+                "total_rows": list(self.total_rows),
+                "columns": list(self.frame.columns),
+                "object_columns": _object_column_info(self.frame),
+                "n_rows": len(self.frame),
+                "data": parquet_path.name,
+                "data_sha256": sha256(parquet_path),
+            },
+        )
 
     @classmethod
     def load(cls, json_path: Path) -> AppendixTable:
         """Read a table written by :meth:`save` (dtypes, column order and missing values as saved)."""
         json_path = Path(json_path)
-        meta = json.loads(json_path.read_text(encoding="utf-8"))
-        if meta.get("kind") != _JSON_KIND:
-            raise ValueError(f"{json_path} は表のメタデータではありません")
+        meta = cls.read_metadata(json_path)
         data_path = json_path.parent / meta["data"]
         if not data_path.exists():
             raise FileNotFoundError(f"表「{meta['number']}」のデータ {data_path} がありません")
-        if _sha256(data_path) != meta["data_sha256"]:
+        if sha256(data_path) != meta["data_sha256"]:
             raise ValueError(
                 f"表「{meta['number']}」のデータ {data_path.name} がメタデータと一致しません"
                 "（保存が途中で中断された可能性があります）"
@@ -464,12 +430,9 @@ class AppendixTable:
         for col, info in meta.get("object_columns", {}).items():
             frame[col] = _restore_object_column(frame[col], info)
         return cls(
-            number=meta["number"],
-            title=meta["title"],
+            **cls.common_kwargs(meta),
             frame=frame,
-            source=meta["source"],
-            unit=meta["unit"],
-            notes=list(meta["notes"]),
-            formats=dict(meta["formats"]),
-            section=meta["section"],
+            unit=meta.get("unit"),
+            formats=dict(meta.get("formats", {})),
+            total_rows=list(meta.get("total_rows", [])),
         )

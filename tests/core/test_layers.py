@@ -128,9 +128,9 @@ def test_light_modules_do_not_import_heavy_libraries(module):
     """The CLI, the core and the registry start fast: no pandas, matplotlib, papermill, nbconvert or
     openpyxl on import (they are imported where they are used)."""
     code = (
-        "import sys, importlib; importlib.import_module(%r); "
+        f"import sys, importlib; importlib.import_module({module!r}); "
         "print(sorted(m for m in ('pandas', 'matplotlib', 'papermill', 'nbconvert', 'openpyxl', 'pandera') "
-        "if m in sys.modules))" % module
+        "if m in sys.modules))"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     heavy = res.stdout.strip()

@@ -6,18 +6,26 @@ import base64
 import json
 import logging
 import re
+import subprocess
+import sys
 import warnings
 from html.parser import HTMLParser
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib import font_manager
 
-from komae_analysis.report import charts
+from komae_analysis.report import charts, numbers
 from komae_analysis.report.charts import AppendixFigure
 
 JAPANESE_TEXT = "令和8年 高齢化率の推移～（％）－ ㎡ 平成30年度 65歳以上 あいとぴあ圏域"
+
+
+@pytest.fixture(autouse=True)
+def _appendix_settings():
+    charts.setup()  # figures below are made with pyplot directly, so the settings come first
 
 
 def draw(title: str = JAPANESE_TEXT) -> matplotlib.figure.Figure:
@@ -53,6 +61,17 @@ def make_figure(**overrides) -> AppendixFigure:
 # ---------------------------------------------------------------------------------------------
 
 
+def test_importing_charts_does_not_import_matplotlib():
+    code = (
+        "import sys\n"
+        "import komae_analysis.report.charts as c\n"
+        "assert c.PALETTE and c.OKABE_ITO and c.SEX_COLORS and c.FONT_NAME and c.DPI\n"
+        "print(sorted(m for m in sys.modules if m == 'matplotlib' or m.startswith('matplotlib.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_setup_is_idempotent_and_uses_the_wheel_font():
     charts.setup()
     charts.setup()
@@ -82,7 +101,7 @@ def _render_capturing(fig, caplog) -> list[str]:
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.DEBUG, logger="matplotlib"):
         warnings.simplefilter("always")
         fig.canvas.draw()
-        AppendixFigure("図9-9-9", "確認", fig, "確認用の図", "確認").png_bytes()
+        AppendixFigure(number="図9-9-9", title="確認", figure=fig, alt="確認用の図", source="確認").png_bytes()
     messages = [str(w.message) for w in caught]
     messages += [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     return messages
@@ -134,15 +153,39 @@ def test_thousands_and_percent_formatters():
     assert fmt(1234567, 0) == "1,234,567"
     assert fmt(-1000, 0) == "\u22121,000"
     assert fmt(-0.0, 0) == "0"
+    assert fmt(-0.4, 0) == "0"  # no "−0"
+    assert fmt(2.5, 0) == "3"  # half up, like the tables (round() gives 2)
     charts.percent(ax, axis="x", decimals=1)
-    assert ax.xaxis.get_major_formatter()(0.243, 0) == "24.3%"
+    assert ax.xaxis.get_major_formatter()(0.243, 0) == "24.3％"
+    assert ax.xaxis.get_major_formatter()(0.2425, 0) == "24.3％"  # float 0.2425 is 0.24249999…
     charts.percent(ax, axis="x")
-    assert ax.xaxis.get_major_formatter()(0.25, 0) == "25%"
+    assert ax.xaxis.get_major_formatter()(0.25, 0) == "25％"
+    assert ax.xaxis.get_major_formatter()(0.125, 0) == "13％"
+    assert ax.xaxis.get_major_formatter()(-0.1, 0) == "\u221210％"
     charts.percent(ax, axis="x", xmax=100)
-    assert ax.xaxis.get_major_formatter()(24.0, 0) == "24%"
+    assert ax.xaxis.get_major_formatter()(24.0, 0) == "24％"
     with pytest.raises(ValueError):
         charts.thousands(ax, axis="z")
     plt.close(fig)
+
+
+def test_labels_round_like_the_tables():
+    share = 7245 / 14000  # 51.75 % → 51.8 in the table
+    assert charts.percent_label(share, 1) == "51.8％"
+    assert charts.thousands_label(1234.5) == "1,235"
+    assert charts.thousands_label(2.675, 2) == "2.68"
+
+
+def test_new_figure_right_axis_and_end_labels():
+    fig = charts.new_figure(6, 3)
+    assert tuple(fig.get_size_inches()) == (6, 3)
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 2], [0.2425, 0.25, 0.5175])
+    assert not ax.spines["right"].get_visible()
+    ax2 = charts.right_axis(ax)
+    assert ax2.spines["right"].get_visible()
+    charts.label_ends(ax, [0, 1, 2], [0.2425, 0.25, 0.5175], numbers.pct)
+    assert [t.get_text() for t in ax.texts] == ["24.3％", "51.8％"]  # first and last point, table rounding
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,6 +263,15 @@ def test_to_html(tmp_path):
     assert 'src="../figures/02_statistics/fig2-1-1.png"' in linked and "<style>" not in linked
 
 
+def test_unnumbered_figure_html():
+    f = make_figure(number="")
+    text = f.to_html(css=False)
+    assert "komae-figure-number" not in text and " id=" not in text
+    p = _FigureParser()
+    p.feed(text)
+    assert p.figcaption == "総人口の推移"
+
+
 def test_save_and_load(tmp_path):
     f = make_figure()
     png = f.save(tmp_path)
@@ -240,5 +292,7 @@ def test_metadata_required():
     with pytest.raises(ValueError, match="出典"):
         make_figure(source="")
     with pytest.raises(ValueError):
-        make_figure(number="図")
+        make_figure(number="図").save(Path("/nonexistent"))
+    with pytest.raises(TypeError, match="Figure"):
+        make_figure(figure="not a figure")
     plt.close("all")

@@ -1,9 +1,9 @@
-"""AppendixTable: number formats (checked by hand against what Excel shows), HTML, save/load."""
+"""AppendixTable: cells as printed (worked out by hand), HTML layout, total rows, checks, save/load."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,85 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from komae_analysis.report.tables import (
-    TABLE_CSS,
-    AppendixTable,
-    check_number,
-    default_format,
-    format_value,
-    slug,
-)
-
-# ---------------------------------------------------------------------------------------------
-# format_value: expected texts written by hand from Excel's display rules
-# ---------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "fmt", "expected"),
-    [
-        (82258, "int", "82,258"),
-        (np.int64(1234567), "int", "1,234,567"),
-        (-1234, "int", "-1,234"),
-        (999, "int", "999"),
-        (0, "int", "0"),
-        (82257.5, "int", "82,258"),  # half up
-        (2.5, "int", "3"),  # Python's round() would give 2
-        (0.5, "int", "1"),
-        (-2.5, "int", "-3"),  # half away from zero, as Excel
-        (0.24251, "pct", "24.3%"),
-        (0.0005, "pct", "0.1%"),  # half up (float 0.0005 is a hair above; Excel's 15 digits make it exact)
-        (0.00049, "pct", "0.0%"),
-        (0.2425, "pct", "24.3%"),  # float 0.2425 is 0.24249999…; Excel shows 24.3%
-        (1.0, "pct", "100.0%"),
-        (0.125, "pct", "12.5%"),
-        (1.25, "dec1", "1.3"),  # banker's rounding would give 1.2
-        (1.95, "dec1", "2.0"),  # float 1.95 is 1.9499999…; f"{1.95:.1f}" gives "1.9"
-        (1.94, "dec1", "1.9"),
-        (1234.56, "dec1", "1234.6"),  # "0.0" has no thousands separator
-        (3, "dec1", "3.0"),
-        (1.005, "dec2", "1.01"),  # float 1.005 is 1.00499999…
-        (0.1 + 0.2, "dec2", "0.30"),
-        (-0.125, "dec2", "-0.13"),
-        ("総数", "text", "総数"),
-        (dt.date(2026, 1, 1), "text", "令和8年1月1日"),
-        (pd.Timestamp("2019-05-01"), "text", "令和元年5月1日"),
-        ("＊", "int", "＊"),  # a suppression mark in a numeric column is shown as is
-    ],
-)
-def test_format_value_by_hand(value, fmt, expected):
-    assert format_value(value, fmt) == expected
-
-
-@pytest.mark.parametrize("missing", [None, np.nan, float("nan"), pd.NA, pd.NaT])
-@pytest.mark.parametrize("fmt", ["int", "pct", "dec1", "dec2", "text"])
-def test_missing_is_full_width_dash(missing, fmt):
-    assert format_value(missing, fmt) == "－"
-
-
-def test_format_value_refuses_bad_input():
-    with pytest.raises(ValueError, match="書式"):
-        format_value(1, "percent")
-    with pytest.raises(ValueError, match="文字列の数値"):
-        format_value("1,234", "int")  # a number written as text would become text in Excel
-    with pytest.raises(ValueError):
-        format_value(float("inf"), "dec1")
-
-
-def test_default_formats():
-    frame = pd.DataFrame(
-        {
-            "a": pd.array([1, None], dtype="Int64"),
-            "b": [1, 2],
-            "c": [0.5, np.nan],
-            "d": pd.array([0.5, None], dtype="Float64"),
-            "e": ["x", "y"],
-            "f": [True, False],
-        }
-    )
-    got = {c: default_format(frame[c]) for c in frame.columns}
-    assert got == {"a": "int", "b": "int", "c": "dec1", "d": "dec1", "e": "text", "f": "text"}
-
+from komae_analysis.report.numbers import SHARE_NOTE
+from komae_analysis.report.tables import TABLE_CSS, AppendixTable, check_number, slug
 
 # ---------------------------------------------------------------------------------------------
 # A sample table
@@ -128,6 +51,7 @@ class _TableParser(HTMLParser):
         super().__init__()
         self.caption = ""
         self.head: list[str] = []
+        self.head_classes: list[str] = []
         self.rows: list[list[tuple[str, str]]] = []
         self.paragraphs: list[tuple[str, str]] = []
         self.styles = 0
@@ -155,6 +79,7 @@ class _TableParser(HTMLParser):
                 self.paragraphs.append((self._cls, text))
             elif "thead" in self._stack:
                 self.head.append(text)
+                self.head_classes.append(self._cls)
             else:
                 self.rows[-1].append((text, self._cls))
             self._buf = None
@@ -178,13 +103,17 @@ def test_html_cells_formatted_like_excel():
     assert p.styles == 1
     assert p.caption == "表2-1-3年齢3区分別人口<令和8年>単位：人、％"
     assert p.head == ["区分", "人口", "構成比", "令和6年度", "令和7年度", "指数"]
+    assert p.head_classes == ["text", "num", "num", "num", "num", "num"]
     texts = [[text for text, _ in row] for row in p.rows]
+    # by hand: 0.11447 → 11.4, 0.24251 → 24.3 (no ％: the 単位 line says it), 1.95 → 2.0 (half up),
+    # −3 → △3, 1.005 → 1.01
     assert texts == [
-        ["総数", "82,258", "100.0%", "2.0", "10", "1.01"],
-        ["0～14歳", "9,416", "11.4%", "－", "－", "0.50"],
-        ["65歳以上", "19,947", "24.3%", "2.5", "-3", "－"],
+        ["総数", "82,258", "100.0", "2.0", "10", "1.01"],
+        ["0～14歳", "9,416", "11.4", "－", "－", "0.50"],
+        ["65歳以上", "19,947", "24.3", "2.5", "△3", "－"],
         ["－", "0", "－", "0.0", "1,234,567", "2.00"],
     ]
+    assert not any("%" in text or "％" in text for row in texts for text in row)
     classes = [[cls for _, cls in row] for row in p.rows]
     assert all(c == ["text", "num", "num", "num", "num", "num"] for c in classes)
     assert p.paragraphs == [
@@ -208,15 +137,70 @@ def test_html_escapes_and_structure():
 def test_formatted_matches_format_value():
     t = sample_table()
     got = t.formatted()
-    assert got.loc[2, "構成比"] == "24.3%"
+    assert got.loc[2, "構成比"] == "24.3"
+    assert got.loc[2, "令和7年度"] == "△3"
     assert got.loc[0, "指数"] == "1.01"
     assert list(got.columns) == list(t.frame.columns)
 
 
-def test_table_css_font_stack_and_print():
+def _rule(css: str, selector: str) -> str:
+    """The declarations of the first rule whose selector list contains ``selector``."""
+    for match in re.finditer(r"([^{}]+)\{([^{}]*)\}", css):
+        selectors = [s.strip() for s in match.group(1).split(",")]
+        if selector in selectors:
+            return match.group(2)
+    raise AssertionError(f"no rule for {selector}")
+
+
+def _specificity(selector: str) -> tuple[int, int]:
+    """(classes and pseudo-classes, elements) of a simple descendant selector."""
+    classes = len(re.findall(r"[.:][\w-]+", selector))
+    elements = len(re.findall(r"(?:^|[\s>])([a-z]+)", selector))
+    return classes, elements
+
+
+def test_table_css_alignment_and_print():
     assert '"IPAexGothic", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif' in TABLE_CSS
     assert "@media print" in TABLE_CSS
-    assert "td.num" in TABLE_CSS and "text-align: right" in TABLE_CSS
+    head = ".komae-table-block table.komae-table thead th"
+    assert "text-align: center" in _rule(TABLE_CSS, head)
+    assert "text-align: right" in _rule(TABLE_CSS, ".komae-table-block table.komae-table tbody .num")
+    assert "text-align: left" in _rule(TABLE_CSS, ".komae-table-block table.komae-table tbody .text")
+    assert "text-align: right" in _rule(TABLE_CSS, ".komae-table-block .komae-table-unit")
+    total = _rule(TABLE_CSS, ".komae-table-block table.komae-table tbody tr.total td")
+    assert "font-weight: bold" in total and "border-top" in total
+    # JupyterLab (notebook and exported pages) right-aligns every cell with this selector: ours must
+    # be more specific (2 classes + 1 element there)
+    jupyter = (2, 1)
+    assert _specificity(head) > jupyter
+    assert _specificity(".komae-table-block table.komae-table tbody .text") > jupyter
+
+
+def test_unnumbered_table_has_no_number_span_or_id():
+    t = sample_table(number="")
+    text = t.to_html(css=False)
+    assert "komae-table-number" not in text and " id=" not in text
+    assert parse(text).caption == "年齢3区分別人口<令和8年>単位：人、％"
+    t.number = "表2-1-4"
+    assert '<span class="komae-table-number">表2-1-4</span>' in t.to_html(css=False)
+
+
+def test_total_rows_html():
+    frame = pd.DataFrame(
+        {
+            "圏域・町丁目": pd.array(["和泉本町一丁目", "和泉本町二丁目", "小計", "岩戸北一丁目", "小計", "合計"],
+                                    dtype="str"),
+            "人口": [1000, 2000, 3000, 500, 500, 3500],
+        }
+    )
+    t = AppendixTable(title="町丁目別人口", frame=frame, source="狛江市", unit="単位：人", total_rows=[2, 4, -1])
+    assert t.total_row_positions() == frozenset({2, 4, 5})
+    html_text = t.to_html(css=False)
+    rows = re.findall(r"<tr( class=\"total\")?>", html_text.split("<tbody>")[1])
+    assert [bool(r) for r in rows] == [False, False, True, False, True, True]
+    for bad, message in (([6], "範囲外"), ([-7], "範囲外"), ([1, -5], "2回"), (["1"], "整数"), ([True], "整数")):
+        with pytest.raises(ValueError, match=message):
+            AppendixTable(title="x", frame=frame, source="狛江市", total_rows=bad)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,8 +215,9 @@ def test_table_css_font_stack_and_print():
 def test_bad_numbers_refused(number):
     with pytest.raises(ValueError):
         check_number(number)
-    with pytest.raises(ValueError):
-        sample_table(number=number)
+    if number:  # an empty number means "not numbered yet"
+        with pytest.raises(ValueError):
+            sample_table(number=number)
 
 
 def test_longest_valid_number():
@@ -258,6 +243,37 @@ def test_frame_shape_checks():
         sample_table(formats={"人口": "percent"})
     with pytest.raises(ValueError, match="出典"):
         sample_table(source=" ")
+    with pytest.raises(ValueError, match="表題"):
+        sample_table(title="")
+    with pytest.raises(ValueError, match="空の列見出し"):
+        sample_table(frame=pd.DataFrame({" ": [1]}), formats={})
+
+
+def test_cells_checked_when_built_and_before_rendering():
+    with pytest.raises(ValueError, match="列「指数」の1行目"):
+        sample_table(frame=sample_table().frame.assign(指数=[np.inf, 1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match="文字列の数値"):
+        sample_table(
+            frame=sample_table().frame.assign(人口=pd.Series(["1", 2, 3, 4], dtype=object)),
+            formats={"人口": "int", "構成比": "pct"},
+        )
+    t = sample_table()
+    t.frame.loc[0, "指数"] = np.inf  # changed after construction: caught again by to_html and save
+    with pytest.raises(ValueError, match="指数"):
+        t.to_html()
+
+
+def test_share_columns_need_percent_in_unit():
+    with pytest.raises(ValueError, match="％"):
+        sample_table(unit="単位：人")
+    with pytest.raises(ValueError, match="％"):
+        sample_table(unit=None)
+    assert sample_table(unit="単位：％").unit == "単位：％"
+
+
+def test_share_note_is_a_note_line():
+    t = sample_table(notes=[SHARE_NOTE])
+    assert t.note_lines() == ["注：" + SHARE_NOTE]
 
 
 def test_slugs():
@@ -294,7 +310,7 @@ def rich_frame() -> pd.DataFrame:
 
 
 def test_round_trip_exact(tmp_path):
-    t = sample_table(frame=rich_frame(), formats={"割合": "pct", "小数": "dec2"})
+    t = sample_table(frame=rich_frame(), formats={"割合": "pct", "小数": "dec2"}, total_rows=[-1])
     json_path = t.save(tmp_path)
     assert json_path == tmp_path / "表2-1-3.json"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["表2-1-3.json", "表2-1-3.parquet"]
@@ -304,7 +320,7 @@ def test_round_trip_exact(tmp_path):
     assert [str(d) for d in u.frame.dtypes] == [str(d) for d in t.frame.dtypes]
     assert u.frame["備考"].tolist()[1] is None
     assert [type(v) for v in u.frame["件数"].tolist()] == [int, float, int]  # ints stay ints, NaN stays NaN
-    for attr in ("number", "title", "source", "unit", "notes", "formats", "section"):
+    for attr in ("number", "title", "source", "unit", "notes", "formats", "section", "total_rows"):
         assert getattr(u, attr) == getattr(t, attr), attr
     assert u.to_html() == t.to_html()
 
@@ -317,6 +333,19 @@ def test_json_is_readable_metadata(tmp_path):
     assert meta["columns"] == ["区分", "人口", "構成比", "令和6年度", "令和7年度", "指数"]
     assert meta["n_rows"] == 4
     assert meta["formats"] == {"構成比": "pct", "指数": "dec2"}
+
+
+def test_save_refuses_a_table_without_number(tmp_path):
+    with pytest.raises(ValueError, match="番号がありません"):
+        sample_table(number="").save(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_refuses_other_metadata(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"kind": "komae_appendix_figure", "version": 1}), encoding="utf-8")
+    with pytest.raises(ValueError, match="表のメタデータではありません"):
+        AppendixTable.load(path)
 
 
 def test_load_detects_replaced_data(tmp_path):
