@@ -5,12 +5,15 @@
   the old file as it was.
 - :func:`workbook_bytes`: an openpyxl workbook serialised reproducibly (fixed document dates, a
   normalised zip container), so identical content gives identical bytes.
+- :func:`sha256`: the hex digest of a file's content, read in chunks (the one hash of inputs and
+  outputs: cache stamps, provenance, the manifest).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import io
 import os
 import tempfile
@@ -24,6 +27,15 @@ if TYPE_CHECKING:
 
 #: The timestamp of every zip member (the zip format cannot store dates before 1980).
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 hex digest of a file's bytes, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _read_umask() -> int:

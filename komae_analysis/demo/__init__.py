@@ -1,5 +1,10 @@
 """The deterministic demo data set (``komae demo-data``).
 
+One generator per source, named like the readers in :mod:`komae_analysis.ingest`:
+:mod:`~komae_analysis.demo.tokyo_juki` (東京都 第7表 CSVs) and :mod:`~komae_analysis.demo.city_register`
+(the city's register workbooks), both written from one run of the shared cohort simulation
+(:mod:`~komae_analysis.demo.population_model`), so that 狛江市's 第7表 rows equal its register.
+
 Everything it writes is INVENTED, calibrated on a few real published figures, and marked as demo
 data: ``_demo_data.json`` in the data folder (the build shows a デモデータ banner when it exists) and
 a line in every CSV footer. Two runs with the same seed give byte-identical files.
@@ -10,8 +15,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from komae_analysis.demo.city_register import write_city_register
 from komae_analysis.demo.io import write_bytes_atomic
-from komae_analysis.demo.population import write_population
+from komae_analysis.demo.population_model import simulate
+from komae_analysis.demo.tokyo_juki import write_tokyo_juki
 
 #: The seed of every random draw in the demo data set.
 SEED = 20260101
@@ -37,5 +44,7 @@ def generate(out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     text = json.dumps(marker_payload(), ensure_ascii=False, indent=2) + "\n"
     written = [write_bytes_atomic(out_dir / MARKER_NAME, text.encode("utf-8"))]
-    written += write_population(out_dir, SEED)
+    population = simulate(SEED)
+    written += write_tokyo_juki(out_dir, population)
+    written += write_city_register(out_dir, population)
     return written

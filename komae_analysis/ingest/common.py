@@ -367,6 +367,14 @@ def read_csv_rows(path: str | Path) -> CsvRows:
     return CsvRows(path=p, encoding=encoding, rows=rows)
 
 
+def list_files(folder: Path, pattern: str) -> list[Path]:
+    """The files of ``folder`` matching ``pattern``, sorted by name; Excel lock files (``~$…``) and
+    hidden files skipped; an absent folder has none."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith(("~$", ".")))
+
+
 def is_blank_row(cells: Sequence[Any]) -> bool:
     """True when every cell is empty (None or only spaces)."""
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
@@ -546,3 +554,9 @@ def check_header(
             )
             return None
     return mapping
+
+
+def pad(cells: Sequence[Any], n: int) -> list[Any]:
+    """The cells of a row as a list of at least ``n`` cells (short rows padded with None)."""
+    out = list(cells)
+    return out + [None] * (n - len(out)) if len(out) < n else out

@@ -1,24 +1,40 @@
-"""The catalogue of raw inputs: where each lives under ``data/raw/``, what it is, who provides it and
-which reader reads it. Used by ``komae validate``, the build and the manifest.
+"""The catalogue of raw inputs: where each lives under ``data/raw/``, what it is, who provides it,
+how it is cited, which reader reads it into which schema, and which of its files a fiscal year uses.
+Used by ``komae validate``, the processed-data cache, the build and the manifest.
+
+Entries hold the reader callable itself, so importing this module imports the readers (pandas,
+pandera). Code that only lists files or checks the processed cache (:mod:`~komae_analysis.ingest.cache`)
+imports this module lazily.
+
+A fiscal year's inputs: each source has a cutoff, ``as_of(fy)`` (by default 1 April of the fiscal
+year: the figures as of the year's start, e.g. the register on 1 January). :func:`load` and
+:func:`load_many` given ``fy`` keep only the files whose reference date — the date the reader found
+in the file — is on or before it; a file without a reference date (an SSDSE edition) is always kept.
+:func:`validate` checks every file, whatever its date.
 
 Nothing here writes anything, anywhere.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from komae_analysis.calendar import wareki_date
+import pandas as pd
+import pandera.pandas as pa
+
+from komae_analysis.calendar import wareki_date, wareki_fy
 from komae_analysis.errors import InputError, InputProblem, display_name
+from komae_analysis.ingest import city_register, soumu_juki, ssdse, tokyo_juki
+from komae_analysis.ingest.common import list_files
+from komae_analysis.ingest.frames import empty_frame
 
-if TYPE_CHECKING:
-    import pandas as pd
 
-# The readers (pandas, pandera) are imported only when a file is read: listing the files of a
-# source, as a notebook does to check its processed cache, stays cheap.
+def fiscal_year_start(fy: int) -> dt.date:
+    """The default cutoff of a fiscal year's inputs: its first day, 1 April (FY2023 → 2023-04-01)."""
+    return dt.date(fy, 4, 1)
 
 
 @dataclass(frozen=True)
@@ -29,16 +45,12 @@ class RawSource:
     folder: str  # relative to the data dir, e.g. "tokyo_juki_age5", "city_register"
     pattern: str  # glob, e.g. "*.csv", "juki_choume_age_*.xlsx"
     title_ja: str  # e.g. 住民基本台帳による東京都の世帯と人口 第7表
-    source_ja: str  # the 出典 line
+    source_ja: str  # the publication as cited, without 「出典：」 (see citation())
     provider_ja: str  # who gives it to the analysts
-    reader_name: str  # a function of komae_analysis.ingest.population
+    reader: Callable[[Path], pd.DataFrame]  # one file → the validated tidy frame
+    schema: pa.DataFrameSchema  # what the reader returns
     required: bool
-
-    @property
-    def reader(self) -> Callable[[Path], pd.DataFrame]:
-        from komae_analysis.ingest import population
-
-        return getattr(population, self.reader_name)
+    as_of: Callable[[int], dt.date] = field(default=fiscal_year_start)  # fy → the latest reference date used
 
 
 SOURCES: tuple[RawSource, ...] = (
@@ -50,9 +62,10 @@ SOURCES: tuple[RawSource, ...] = (
             "住民基本台帳による東京都の世帯と人口 第7表"
             "（区市町村、年齢（5歳階級）、日本人、外国人及び男女別人口）"
         ),
-        source_ja="出典：東京都総務局統計部「住民基本台帳による東京都の世帯と人口」",
+        source_ja="東京都総務局統計部「住民基本台帳による東京都の世帯と人口」第7表",
         provider_ja="東京都総務局統計部（「東京都の統計」ウェブサイトで公表、各年1月1日現在）",
-        reader_name="read_tokyo_juki_age5",
+        reader=tokyo_juki.read_tokyo_juki_age5,
+        schema=tokyo_juki.SCHEMA,
         required=True,
     ),
     RawSource(
@@ -60,9 +73,10 @@ SOURCES: tuple[RawSource, ...] = (
         folder="city_register",
         pattern="juki_choume_age_*.xlsx",
         title_ja="住民基本台帳 町丁目別・年齢（各歳）別人口",
-        source_ja="出典：狛江市「住民基本台帳」（外国人住民を含む）",
+        source_ja="狛江市「住民基本台帳」",
         provider_ja="狛江市 市民課（住民基本台帳システムからの抽出）",
-        reader_name="read_city_register_population",
+        reader=city_register.read_city_register_population,
+        schema=city_register.POPULATION_SCHEMA,
         required=True,
     ),
     RawSource(
@@ -70,9 +84,10 @@ SOURCES: tuple[RawSource, ...] = (
         folder="city_register",
         pattern="juki_choume_age_*.xlsx",
         title_ja="住民基本台帳 町丁目別世帯数・人口",
-        source_ja="出典：狛江市「住民基本台帳」（外国人住民を含む）",
+        source_ja="狛江市「住民基本台帳」",
         provider_ja="狛江市 市民課（住民基本台帳システムからの抽出）",
-        reader_name="read_city_register_households",
+        reader=city_register.read_city_register_households,
+        schema=city_register.HOUSEHOLDS_SCHEMA,
         required=True,
     ),
     RawSource(
@@ -80,9 +95,10 @@ SOURCES: tuple[RawSource, ...] = (
         folder="soumu_juki_municipal",
         pattern="*.csv",
         title_ja="住民基本台帳に基づく人口、人口動態及び世帯数（市区町村別）",
-        source_ja="出典：総務省「住民基本台帳に基づく人口、人口動態及び世帯数」",
+        source_ja="総務省「住民基本台帳に基づく人口、人口動態及び世帯数」",
         provider_ja="総務省自治行政局（e-Statで公表、各年1月1日現在）",
-        reader_name="read_soumu_juki_municipal",
+        reader=soumu_juki.read_soumu_juki_municipal,
+        schema=soumu_juki.SCHEMA,
         required=False,
     ),
     RawSource(
@@ -90,9 +106,10 @@ SOURCES: tuple[RawSource, ...] = (
         folder="ssdse_a",
         pattern="*.csv",
         title_ja="教育用標準データセット SSDSE-A（市区町村）",
-        source_ja="出典：独立行政法人統計センター「教育用標準データセット（SSDSE）」",
+        source_ja="独立行政法人統計センター「教育用標準データセット（SSDSE）」",
         provider_ja="独立行政法人統計センター（ウェブサイトで公開）",
-        reader_name="read_ssdse_a",
+        reader=ssdse.read_ssdse_a,
+        schema=ssdse.SCHEMA,
         required=False,
     ),
 )
@@ -108,12 +125,20 @@ def source(id: str) -> RawSource:
         raise KeyError(f"unknown raw source {id!r}; known: {', '.join(_BY_ID)}") from None
 
 
+def citation(source_id: str, detail: str = "") -> str:
+    """The 出典 line of a source, the one place it is worded: 「出典：」 + the publication, and the
+    ``detail`` (reference dates, coverage) in full-width parentheses when given.
+
+    ``citation("city_register_population", "各年1月1日現在、外国人住民を含む")`` →
+    「出典：狛江市「住民基本台帳」（各年1月1日現在、外国人住民を含む）」.
+    """
+    line = f"出典：{source(source_id).source_ja}"
+    return f"{line}（{detail}）" if detail else line
+
+
 def files(src: RawSource, data_dir: Path) -> list[Path]:
     """The files of one source, sorted by name (Excel lock files ``~$…`` and hidden files skipped)."""
-    folder = Path(data_dir) / src.folder
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob(src.pattern) if p.is_file() and not p.name.startswith(("~$", ".")))
+    return list_files(Path(data_dir) / src.folder, src.pattern)
 
 
 def _missing_problems(src: RawSource, data_dir: Path) -> list[InputProblem]:
@@ -139,15 +164,31 @@ def _missing_problems(src: RawSource, data_dir: Path) -> list[InputProblem]:
     ]
 
 
-def _reference_key(frame: pd.DataFrame) -> tuple[str, str] | None:
-    """What identifies one file's contents in time: its reference date (or the SSDSE edition)."""
+def _none_by_cutoff(src: RawSource, data_dir: Path, fy: int) -> InputProblem:
+    """A required source whose files are all dated after the fiscal year's cutoff."""
+    cutoff = src.as_of(fy)
+    return InputProblem(
+        file=display_name(Path(data_dir) / src.folder),
+        message=f"{wareki_fy(fy)}の作成に使える基準日（{wareki_date(cutoff)}以前）のファイルがありません（必須）",
+        expected=f"基準日が{wareki_date(cutoff)}以前のファイル",
+        found="すべて後の基準日",
+    )
+
+
+def reference_date(frame: pd.DataFrame) -> dt.date | None:
+    """The reference date of one file's frame (its single ``date``), None when it has none."""
     if "date" in frame.columns and len(frame):
         dates = frame["date"].dropna().unique()
         if len(dates) == 1:
-            import pandas as pd
+            return pd.Timestamp(dates[0]).date()
+    return None
 
-            day = pd.Timestamp(dates[0]).date()
-            return (day.isoformat(), f"基準日（{wareki_date(day)}）")
+
+def _reference_key(frame: pd.DataFrame) -> tuple[str, str] | None:
+    """What identifies one file's contents in time: its reference date (or the SSDSE edition)."""
+    day = reference_date(frame)
+    if day is not None:
+        return (day.isoformat(), f"基準日（{wareki_date(day)}）")
     edition = frame.attrs.get("edition")
     if edition:
         return (str(edition), f"版（{edition}）")
@@ -179,20 +220,37 @@ def read_file_task(task: tuple[tuple[str, ...], Path]) -> dict[str, Read]:
     return {sid: _read_file(source(sid), path) for sid in ids}
 
 
+@dataclass
+class SourceRead:
+    """One source read for a fiscal year (or for all years)."""
+
+    frame: pd.DataFrame  # the kept files' frames, combined
+    kept: list[Path]  # the files the frame comes from, in name order
+    dates: dict[Path, dt.date | None]  # every file read without problems → its reference date
+
+
 def _read_all(
-    src: RawSource, data_dir: Path, reads: dict[Path, Read] | None = None
-) -> tuple[list[tuple[Path, pd.DataFrame]], list[InputProblem]]:
+    src: RawSource, data_dir: Path, reads: dict[Path, Read] | None = None, fy: int | None = None
+) -> tuple[list[tuple[Path, pd.DataFrame]], dict[Path, dt.date | None], list[InputProblem]]:
+    """Every file of one source read (or taken from ``reads``); with ``fy``, the files dated after
+    the source's cutoff are dropped. Returns the kept (path, frame) pairs, the reference date of
+    every file read cleanly, and the problems."""
     problems: list[InputProblem] = []
     frames: list[tuple[Path, pd.DataFrame]] = []
+    dates: dict[Path, dt.date | None] = {}
     found = files(src, data_dir)
     if not found and src.required:
         problems.extend(_missing_problems(src, data_dir))
+    cutoff = None if fy is None else src.as_of(fy)
     first_with_key: dict[str, Path] = {}
     for path in found:
         frame, file_problems = reads[path] if reads is not None else _read_file(src, path)
         if frame is None:
             problems.extend(file_problems)
             continue
+        dates[path] = reference_date(frame)
+        if cutoff is not None and dates[path] is not None and dates[path] > cutoff:
+            continue  # a later file: not an input of this fiscal year
         key = _reference_key(frame)
         if key is not None:
             if key[0] in first_with_key:
@@ -208,19 +266,16 @@ def _read_all(
                 continue
             first_with_key[key[0]] = path
         frames.append((path, frame))
-    return frames, problems
+    if fy is not None and found and not frames and not problems and src.required:
+        problems.append(_none_by_cutoff(src, data_dir, fy))
+    return frames, dates, problems
 
 
 def _combine(src: RawSource, frames: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
-    import pandas as pd
-
-    from komae_analysis.ingest.schemas import SCHEMAS, empty_frame
-
-    schema = SCHEMAS[src.id]
     if not frames:
-        return empty_frame(schema)
+        return empty_frame(src.schema)
     parts = [f for _p, f in frames]
-    if "date" in schema.columns:
+    if "date" in src.schema.columns:
         parts.sort(key=lambda f: f["date"].min())
         out = pd.concat(parts, ignore_index=True)
     else:
@@ -231,12 +286,16 @@ def _combine(src: RawSource, frames: list[tuple[Path, pd.DataFrame]]) -> pd.Data
     return out
 
 
-def load_many(
-    ids: list[str], data_dir: Path, map_fn: Callable[..., Iterable[dict[str, Read]]] = map
-) -> dict[str, pd.DataFrame]:
-    """Like :func:`load` for several sources at once: each file is read once for all the sources that
-    use it, and ``map_fn`` (e.g. a process pool's ``map``) may read the files in parallel. Raises one
-    InputError with every problem of every source."""
+def read_sources(
+    ids: list[str],
+    data_dir: Path,
+    fy: int | None = None,
+    map_fn: Callable[..., Iterable[dict[str, Read]]] = map,
+) -> dict[str, SourceRead]:
+    """Several sources read at once, with the files each frame comes from: each file is read once
+    for all the sources that use it, and ``map_fn`` (e.g. a process pool's ``map``) may read the
+    files in parallel. With ``fy``, each source keeps only its files dated on or before
+    ``as_of(fy)``. Raises one InputError with every problem of every source."""
     data_dir = Path(data_dir)
     by_file: dict[Path, list[str]] = {}
     for sid in ids:
@@ -247,35 +306,48 @@ def load_many(
     for (_sids, path), result in zip(tasks, map_fn(read_file_task, tasks), strict=True):
         for sid, read in result.items():
             reads[sid][path] = read
-    out: dict[str, pd.DataFrame] = {}
+    out: dict[str, SourceRead] = {}
     problems: list[InputProblem] = []
     for sid in ids:
         src = source(sid)
-        frames, found = _read_all(src, data_dir, reads[sid])
+        frames, dates, found = _read_all(src, data_dir, reads[sid], fy)
         problems.extend(found)
-        out[sid] = _combine(src, frames)
+        out[sid] = SourceRead(_combine(src, frames), [p for p, _f in frames], dates)
     if problems:
         raise InputError(_dedupe(problems))
     return out
 
 
-def load(id: str, data_dir: Path) -> pd.DataFrame:
-    """All files of one source read, checked and concatenated, sorted by reference date.
+def load_many(
+    ids: list[str],
+    data_dir: Path,
+    fy: int | None = None,
+    map_fn: Callable[..., Iterable[dict[str, Read]]] = map,
+) -> dict[str, pd.DataFrame]:
+    """Like :func:`load` for several sources at once (see :func:`read_sources`)."""
+    return {sid: r.frame for sid, r in read_sources(ids, data_dir, fy, map_fn).items()}
+
+
+def load(id: str, data_dir: Path, fy: int | None = None) -> pd.DataFrame:
+    """All files of one source read, checked and concatenated, sorted by reference date; with
+    ``fy``, only the files dated on or before the source's cutoff ``as_of(fy)``.
 
     Raises one InputError listing every problem of every file (and a missing required folder/file,
-    and two files with the same reference date). An optional source without files gives an empty
-    frame with the right columns. SSDSE-A editions are stacked oldest first and, where two editions
-    hold the same item and year for an area, the newest edition's value is kept.
+    two files with the same reference date, and a required source with no file before the cutoff).
+    An optional source without files gives an empty frame with the right columns. SSDSE-A editions
+    are stacked oldest first and, where two editions hold the same item and year for an area, the
+    newest edition's value is kept.
     """
     src = source(id)
-    frames, problems = _read_all(src, Path(data_dir))
+    frames, _dates, problems = _read_all(src, Path(data_dir), fy=fy)
     if problems:
         raise InputError(_dedupe(problems))
     return _combine(src, frames)
 
 
 def validate(data_dir: Path) -> list[InputProblem]:
-    """Check every file of every source; every problem, in source order (an empty list: all good).
+    """Check every file of every source, whatever its date; every problem, in source order (an
+    empty list: all good).
 
     A missing required folder or no matching file is a problem, and so are two files of one source
     with the same reference date. A file read by two sources (both city-register sheets come from the
@@ -283,7 +355,7 @@ def validate(data_dir: Path) -> list[InputProblem]:
     """
     problems: list[InputProblem] = []
     for src in SOURCES:
-        _frames, found = _read_all(src, Path(data_dir))
+        _frames, _dates, found = _read_all(src, Path(data_dir))
         problems.extend(found)
     return _dedupe(problems)
 
@@ -292,4 +364,17 @@ def _dedupe(problems: list[InputProblem]) -> list[InputProblem]:
     return list(dict.fromkeys(problems))
 
 
-__all__ = ["SOURCES", "RawSource", "files", "load", "load_many", "source", "validate"]
+__all__ = [
+    "SOURCES",
+    "RawSource",
+    "SourceRead",
+    "citation",
+    "files",
+    "fiscal_year_start",
+    "load",
+    "load_many",
+    "read_sources",
+    "reference_date",
+    "source",
+    "validate",
+]

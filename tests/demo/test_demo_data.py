@@ -1,7 +1,7 @@
 """The demo data set: byte-reproducible, in the binding layouts, calibrated, plausible.
 
 Everything is checked from the files themselves with the csv module and openpyxl, against figures
-written out here by hand (the calibration anchors of DOMAIN.md §9 and the task), never against
+written out here by hand (the calibration anchors listed in data/raw/README.md), never against
 the generator's own helpers.
 """
 

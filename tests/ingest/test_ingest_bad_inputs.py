@@ -12,6 +12,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from komae_analysis.errors import InputError, InputProblem, display_name
+from komae_analysis.ingest import registry
+from komae_analysis.ingest.city_register import read_city_register_households, read_city_register_population
+from komae_analysis.ingest.common import (
+    MSG_BAD_ENCODING,
+    MSG_EMPTY_FILE,
+    CountError,
+    Problems,
+    clean_label,
+    parse_count,
+)
+from komae_analysis.ingest.ssdse import read_ssdse_a
+from komae_analysis.ingest.tokyo_juki import read_tokyo_juki_age5
 from tests.ingest.ingest_builders import (
     HH_SHEET,
     HH_TOTAL_ROW,
@@ -26,23 +40,6 @@ from tests.ingest.ingest_builders import (
     tokyo_rows,
     write_city_register,
     write_csv,
-)
-
-from komae_analysis.errors import InputError, InputProblem, display_name
-from komae_analysis.ingest import registry
-from komae_analysis.ingest.common import (
-    MSG_BAD_ENCODING,
-    MSG_EMPTY_FILE,
-    CountError,
-    Problems,
-    clean_label,
-    parse_count,
-)
-from komae_analysis.ingest.population import (
-    read_city_register_households,
-    read_city_register_population,
-    read_ssdse_a,
-    read_tokyo_juki_age5,
 )
 
 COL = {name: i for i, name in enumerate(tokyo_rows()[0])}

@@ -14,11 +14,11 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from tests.ingest.ingest_builders import write_city_register
 
 from komae_analysis.errors import display_name
 from komae_analysis.ingest import registry
-from komae_analysis.ingest.population import read_city_register_households, read_city_register_population
+from komae_analysis.ingest.city_register import read_city_register_households, read_city_register_population
+from tests.ingest.ingest_builders import write_city_register
 
 OVERRIDES = {("0101", 0): (5, 4), ("0101", 100): (0, 3), ("1104", 65): (7, 0)}
 HOUSEHOLDS = {"0101": 150, "0501": 0}

@@ -1,7 +1,7 @@
 """The population readers on the real published files in ../shared/realdata (skipped when absent).
 
 Every expected figure is computed independently from the raw text with the csv module (and, for
-the anchors in DOMAIN.md / realdata/README.md, also compared with the published value).
+the published anchors listed in realdata/README.md, also compared with the published value).
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ import pandas as pd
 import pytest
 
 from komae_analysis.errors import InputError
-from komae_analysis.ingest.population import (
-    ReducedLayoutWarning,
-    read_soumu_juki_municipal,
-    read_ssdse_a,
-    read_tokyo_juki_age5,
-)
+from komae_analysis.ingest.soumu_juki import ReducedLayoutWarning, read_soumu_juki_municipal
+from komae_analysis.ingest.ssdse import read_ssdse_a
+from komae_analysis.ingest.tokyo_juki import read_tokyo_juki_age5
 
 pytestmark = pytest.mark.realdata
 

@@ -1,7 +1,9 @@
-"""Demo population data: 東京都 第7表 CSVs and the city's 町丁目 register exports, 2017–2026.
+"""The demo population model: the cohort simulation shared by the demo 第7表 CSVs
+(:mod:`~komae_analysis.demo.tokyo_juki`) and register workbooks (:mod:`~komae_analysis.demo.city_register`), 2017–2026.
 
 Everything here is INVENTED demo data, calibrated on a few real published figures so that the
-appendix looks like the real one (DOMAIN.md §9). The model, per area:
+appendix looks like the real one (the figures matched are listed in data/raw/README.md). The model,
+per area:
 
 1. A single-year, by-sex target population for 1 January 2026: for 狛江市 the real 2026 第7表
    5-year classes with a little noise, raked to the real margins (男, 女, 0–14, 65+); for the other
@@ -30,60 +32,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from komae_analysis.calendar import wareki_date
-from komae_analysis.demo.io import csv_bytes, workbook_bytes, write_bytes_atomic
 from komae_analysis.reference import Choume, komae_choume
-
-# --------------------------------------------------------------------------------------------
-# Dates, labels, layouts
-# --------------------------------------------------------------------------------------------
 
 #: The reference dates of the demo data set: 1 January 2017 … 2026.
 DEMO_DATES: tuple[dt.date, ...] = tuple(dt.date(y, 1, 1) for y in range(2017, 2027))
 YEARS = np.array([d.year for d in DEMO_DATES])
 N_AGES = 101  # single years 0 … 99 and the open class 100+ (index 100)
 SEXES = ("男", "女")
-
-TOKYO_DIR = "tokyo_juki_age5"
-REGISTER_DIR = "city_register"
-
-CLASS_LABELS: tuple[str, ...] = tuple(f"{5 * i}～{5 * i + 4}" for i in range(20)) + ("100以上",)
-UNKNOWN_LABEL = "不詳者"
-
-DAI7_HEADER = ["地域階層", "地域コード", "地域", "年齢階層", "年齢", "総数／計(人)", "総数／男(人)", "総数／女(人)", "日本人／計(人)", "日本人／男(人)", "日本人／女(人)", "外国人／計(人)", "外国人／男(人)", "外国人／女(人)"]
-DAI7_TITLE = "住民基本台帳による東京都の世帯と人口"
-DAI7_FOOTER = (
-    "第７表　区市町村、年齢（５歳階級）、日本人、外国人及び男女別人口",
-    "地域階層（0:総数　1:区部・市部・町村部　2:郡部・島部　3:大島支庁・三宅支庁・八丈支庁・小笠原支庁　4:区市町村）",
-    "年齢階層（0:総数　1:明細）",
-)
-DEMO_FOOTER = "デモデータ：実在の統計ではありません"
-
-REGISTER_AGE_SHEET = "町丁目別年齢別人口"
-REGISTER_HH_SHEET = "町丁目別世帯数"
-REGISTER_AGE_TITLE = "住民基本台帳　町丁目別・年齢（各歳）別人口"
-REGISTER_HH_TITLE = "住民基本台帳　町丁目別世帯数・人口"
-REGISTER_OFFICE = "狛江市 市民課"
-REGISTER_AGE_HEADER = ("町丁目コード", "町名", "丁目", "年齢", "男", "女", "計")
-REGISTER_HH_HEADER = ("町丁目コード", "町名", "丁目", "世帯数", "男", "女", "計")
-REGISTER_TOTAL = "合計"
-AGE_LABELS: tuple[str, ...] = tuple(f"{a}歳" for a in range(100)) + ("100歳以上",)
-
-
-def dai7_filename(date: dt.date) -> str:
-    return f"dai7hyo_age5_{date:%Y%m}.csv"
-
-
-def register_filename(date: dt.date) -> str:
-    return f"juki_choume_age_{date:%Y%m%d}.xlsx"
-
 
 # --------------------------------------------------------------------------------------------
 # Calibration anchors
@@ -541,96 +499,3 @@ def simulate(seed: int) -> DemoPopulation:
     areas += [(4, code, name) for code, name in cities]
     areas.append((1, TOWNS.code, TOWNS.name))
     return DemoPopulation(choume, register, households, areas, total_age5, foreign_age5)
-
-
-# --------------------------------------------------------------------------------------------
-# Writers
-# --------------------------------------------------------------------------------------------
-
-
-def _cell(n: int) -> str:
-    return "-" if n == 0 else str(int(n))
-
-
-def dai7_rows(pop: DemoPopulation, year_index: int) -> list[list[str]]:
-    """The rows of one 第7表 CSV (header, data, footer), every row 14 cells."""
-    date = DEMO_DATES[year_index]
-    width = len(DAI7_HEADER)
-    rows = [list(DAI7_HEADER)]
-    for level, code, name in pop.areas:
-        total = pop.total_age5[code][year_index]
-        foreign = pop.foreign_age5[code][year_index]
-        japanese = total - foreign
-        lines = [(0, "総数", total.sum(axis=0), japanese.sum(axis=0), foreign.sum(axis=0))]
-        lines += [(1, CLASS_LABELS[i], total[i], japanese[i], foreign[i]) for i in range(len(CLASS_LABELS))]
-        lines.append((1, UNKNOWN_LABEL, np.zeros(2, int), np.zeros(2, int), np.zeros(2, int)))
-        for age_level, label, t, j, f in lines:
-            counts = [t.sum(), t[0], t[1], j.sum(), j[0], j[1], f.sum(), f[0], f[1]]
-            rows.append([str(level), code, name, str(age_level), label] + [_cell(n) for n in counts])
-    rows.append([""] * width)
-    footer = [f"{DAI7_TITLE}　{wareki_date(date, day=False)}", *DAI7_FOOTER, DEMO_FOOTER]
-    rows += [[line] + [""] * (width - 1) for line in footer]
-    return rows
-
-
-def register_workbook(pop: DemoPopulation, year_index: int) -> Workbook:
-    """The city register export of one reference date (two sheets, layout in data/raw/README.md)."""
-    date = DEMO_DATES[year_index]
-    date_line = f"{wareki_date(date)}現在"
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def header(ws, cells):
-        out = []
-        for value in cells:
-            cell = WriteOnlyCell(ws, value=value)
-            cell.font = bold
-            out.append(cell)
-        return out
-
-    counts = pop.register[year_index]
-    ws = wb.create_sheet(REGISTER_AGE_SHEET)
-    for col, width in zip("ABCDEFG", (13, 10, 6, 10, 8, 8, 9), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A6"
-    ws.append([REGISTER_AGE_TITLE])
-    ws.append([date_line])
-    ws.append([REGISTER_OFFICE])
-    ws.append([])
-    ws.append(header(ws, REGISTER_AGE_HEADER))
-    for c_index, ch in enumerate(pop.choume):
-        for a in range(N_AGES):
-            m, f = (int(x) for x in counts[c_index, a])
-            ws.append([ch.code, ch.town, ch.chome, AGE_LABELS[a], m, f, m + f])
-    m_all, f_all = (int(x) for x in counts.sum(axis=(0, 1)))
-    ws.append([REGISTER_TOTAL, None, None, None, m_all, f_all, m_all + f_all])
-
-    ws = wb.create_sheet(REGISTER_HH_SHEET)
-    for col, width in zip("ABCDEFG", (13, 10, 6, 9, 8, 8, 9), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A6"
-    ws.append([REGISTER_HH_TITLE])
-    ws.append([date_line])
-    ws.append([REGISTER_OFFICE])
-    ws.append([])
-    ws.append(header(ws, REGISTER_HH_HEADER))
-    by_choume = counts.sum(axis=1)
-    hh = pop.households[year_index]
-    for c_index, ch in enumerate(pop.choume):
-        m, f = (int(x) for x in by_choume[c_index])
-        ws.append([ch.code, ch.town, ch.chome, int(hh[c_index]), m, f, m + f])
-    ws.append([REGISTER_TOTAL, None, None, int(hh.sum()), m_all, f_all, m_all + f_all])
-    return wb
-
-
-def write_population(out_dir: Path, seed: int) -> list[Path]:
-    """Write the 第7表 CSVs and the register workbooks for every demo date; return the paths."""
-    pop = simulate(seed)
-    written: list[Path] = []
-    for i, date in enumerate(DEMO_DATES):
-        data = csv_bytes(dai7_rows(pop, i), encoding="cp932", newline="\r\n")
-        written.append(write_bytes_atomic(out_dir / TOKYO_DIR / dai7_filename(date), data))
-    for i, date in enumerate(DEMO_DATES):
-        data = workbook_bytes(register_workbook(pop, i))
-        written.append(write_bytes_atomic(out_dir / REGISTER_DIR / register_filename(date), data))
-    return written
