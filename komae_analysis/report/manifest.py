@@ -84,7 +84,7 @@ def build_manifest(
             sections_out.append({"id": r["id"], "status": r["status"], "seconds": round(r["seconds"], 2),
                                  "notebook": r["notebook"], "error": r["error"], "built_in_this_run": True})
 
-    # the files as the notebooks read them (recorded with their sha256 by SectionContext.load)
+    # the files as the notebooks read them (recorded with their sha256 by SectionContext.data)
     read: dict[str, dict[str, dict]] = {}
     for rec in records:
         for sid, files in rec.get("inputs", {}).items():
@@ -93,7 +93,7 @@ def build_manifest(
     for sid in sorted(read):
         src = sources.source(sid)
         for path in sorted(read[sid]):
-            inputs.append({"source": sid, "title": src.title_ja, "citation": src.source_ja, **read[sid][path]})
+            inputs.append({"source": sid, "title": src.title_ja, "citation": sources.citation(sid), **read[sid][path]})
     dirty = _git("status", "--porcelain")
     return {
         "report": "あいとぴあレインボープラン 資料編「現状と課題の整理」",

@@ -40,7 +40,7 @@ def test_section_page_renders(browser, built_report, section_id):
     page, failed = _open(browser, built_report / "html" / f"{section_id}.html")
     assert page.evaluate("document.documentElement.lang") == "ja"
     text = page.inner_text("body")
-    assert "表2-1-" in text and "出典" in text
+    assert f"表{sections.get(section_id).numbering}-1" in text and "出典" in text
     assert "デモデータ" in text
     imgs = page.evaluate(
         "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight, i.alt])"
@@ -56,6 +56,17 @@ def test_section_page_renders(browser, built_report, section_id):
     assert page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .CodeMirror, .highlight").count() == 0
     assert page.locator(".jp-MarkdownCell").count() > 3  # the commentary cells are there
     assert "ctx.show" not in text and "open_section" not in text
+    for word in ("入力", "処理・出力", "自動で作成", "parameters", "papermill"):
+        assert word not in text, f"pipeline word on a committee page: {word}"
+    # numbers right-aligned, text left, column heads centred, as rendered (JupyterLab's CSS included)
+    align = page.evaluate(
+        "() => ({num: [...document.querySelectorAll('table.komae-table td.num')].map(e => getComputedStyle(e).textAlign),"
+        " text: [...document.querySelectorAll('table.komae-table td.text')].map(e => getComputedStyle(e).textAlign),"
+        " head: [...document.querySelectorAll('table.komae-table thead th')].map(e => getComputedStyle(e).textAlign)})"
+    )
+    assert align["num"] and set(align["num"]) == {"right"}
+    assert set(align["text"]) <= {"left", "start"}
+    assert set(align["head"]) == {"center"}
     assert failed == [], f"requests failed (page must work offline): {failed}"
     page.close()
 
@@ -64,6 +75,15 @@ def test_section_page_table_title(browser, built_report):
     page, _ = _open(browser, built_report / "html" / "02a_population.html")
     text = page.inner_text("body")
     assert "表2-1-1" in text and "総人口・年齢3区分別人口・世帯数の推移" in text
+    page.close()
+
+
+def test_index_page_shows_structure_and_build_record(browser, built_report):
+    page, _ = _open(browser, built_report / "index.html")
+    text = page.inner_text("body")
+    unbuilt = [p for p in sections.OUTLINE if not any(s.part == p.key for s in sections.SECTIONS)]
+    assert text.count("（未作成）") == len(unbuilt) > 0
+    assert "（日本時間）" in text and "作成の記録" in text
     page.close()
 
 

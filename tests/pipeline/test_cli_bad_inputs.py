@@ -2,7 +2,7 @@
 ``komae validate``. Each case must stop with exit code 1, a specific Japanese message that names
 the file and the place, no traceback, and nothing written to the reports folder.
 
-(The readers' own tests, tests/test_ingest_bad_inputs.py, check every message field by field on
+(The readers' own tests, tests/ingest/test_ingest_bad_inputs.py, check every message field by field on
 small built files; these check that the same problems reach a user of the command line.)"""
 
 from __future__ import annotations
