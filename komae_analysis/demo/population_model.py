@@ -7,25 +7,30 @@ per area:
 
 1. A single-year, by-sex target population for 1 January 2026: for 狛江市 the real 2026 第7表
    5-year classes with a little noise, raked to the real margins (男, 女, 0–14, 65+); for the other
-   areas the 東京都 age shape tilted to an invented 高齢化率, 0–14 share and sex ratio. Five-year
-   classes are split into single years (monotone cubic on the log of the number aged x or over,
-   class totals kept) with national cohort marks (the 1947–49 baby boom, the 1966 丙午 dip, the
-   war-end dip) and per-cohort noise.
+   areas the 東京都 age shape tilted to the area's real 2026 高齢化率, 0–14 share and sex ratio
+   (:class:`AreaSpec`). Five-year classes are split into single years (monotone cubic on the log
+   of the number aged x or over, class totals kept) with national cohort marks (the 1947–49 baby
+   boom, the 1966 丙午 dip, the war-end dip) and per-cohort noise.
 2. A cohort-component model run backwards from that target: survival from a Gompertz-like life
    table close to Japan's, net migration = a structural part that keeps the mobile young-adult
    ages (15–35) in shape plus a yearly scalar × an age profile, solved so that every 1 January
-   total hits its calibration figure. Read forwards, each year's population is the previous one
-   aged by a year, thinned by deaths, plus births and net migration: cohorts age realistically.
+   total hits its path (狛江市: :data:`KOMAE_TOTALS`; the other areas: a straight line between
+   the real 2017 and 2026 totals with a pandemic dip). Read forwards, each year's population is
+   the previous one aged by a year, thinned by deaths, plus births and net migration: cohorts age
+   realistically.
 3. 狛江市 is rounded to integers and allocated to its 41 町丁目 (largest remainder), with a
    per-町丁目 age tilt (some older, some younger), a young-adult / family tilt tied to the
    町丁目's household size, and per-cohort noise, so that each cohort keeps its place as it ages.
-4. 第7表: 狛江市's rows are the register aggregated to 5-year classes; the 日本人/外国人 split
-   uses the 東京都 foreign share by age and sex (mostly 20–39), scaled to an invented total.
-   市部 = the listed 市 + an invented remainder, 総数 = 区部 + 市部 + 町村部.
+4. 第7表: all 26 市 of 東京都市部 and 世田谷区 (狛江市's neighbour) besides the aggregates.
+   狛江市's rows are the register aggregated to 5-year classes; the 日本人/外国人 split uses the
+   東京都 foreign share by age and sex (mostly 20–39), scaled to the area's real 2026 foreign total
+   and an invented path before. 市部 = the sum of its 26 市 and 区部 = 世田谷区 + an invented
+   remainder (the other 22 区, not listed), cell by cell; 総数 = 区部 + 市部 + 町村部.
 
 Numbers embedded below from real releases (東京都総務局統計部「住民基本台帳による東京都の世帯と人口」
-令和8年1月 第5表・第7表, CC BY 4.0) are calibration anchors only; nothing is read from the
-network or from ../shared/realdata at generation time.
+令和8年1月 第5表・第7表 and 時系列 第2表, 総務省「住民基本台帳に基づく人口、人口動態及び世帯数」, CC BY 4.0)
+are calibration anchors only; nothing is read from the network or from ../shared/realdata at
+generation time.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from komae_analysis.reference import Choume, komae_choume
+from komae_analysis.reference import Choume, komae_choume, shibu_cities, tokyo_areas
 
 #: The reference dates of the demo data set: 1 January 2017 … 2026.
 DEMO_DATES: tuple[dt.date, ...] = tuple(dt.date(y, 1, 1) for y in range(2017, 2027))
@@ -97,18 +102,20 @@ _PANDEMIC_DIP = np.array([0, 0, 0, 0, 0.4, 1.0, 0.7, 0.4, 0.15, 0])
 
 @dataclass(frozen=True)
 class AreaSpec:
-    """An invented comparison area: sizes and age structure are plausible, not real."""
+    """An area modelled without its own register: its 1 January 2017 and 2026 totals, 2026 foreign
+    residents and 2026 age and sex structure are real (calibration anchors); its age detail, the
+    years in between and the foreign residents' path are invented."""
 
     code: str
     level: int
     name: str
     total_2017: int
     total_2026: int
-    pandemic_dip: int
+    pandemic_dip: int  # extra dip of the total at its deepest (2022)
     aged_share: float  # 65+ / total in 2026
     child_share: float  # 0–14 / total in 2026
-    male_share: float
-    foreign_share: float
+    male_share: float  # 男 / total in 2026
+    foreign_2026: int  # 外国人 in 2026
     foreign_path: tuple[float, ...] = _FOREIGN_PATH_CITY
 
     def totals(self) -> np.ndarray:
@@ -118,19 +125,50 @@ class AreaSpec:
         return path
 
 
-WARDS = AreaSpec("13100", 1, "区部", 9_390_000, 9_797_000, 70_000, 0.209, 0.105, 0.490, 0.067,
+# Calibration anchors of the areas other than 狛江市 (real figures):
+# - total_2017: 1 January 2017 (平成29) 人口総数, 東京都「住民基本台帳による東京都の世帯と人口」令和8年1月
+#   時系列 第2表 (jy26rv0200.csv);
+# - total_2026, aged_share (65歳以上), child_share (0～14歳), male_share and foreign_2026 (外国人):
+#   1 January 2026 第7表 (dai7hyo_age5_kushichoson_R8-01), shares rounded to 4 decimals;
+# - pandemic_dip: the real 2022 (令和4) total's shortfall below the straight line 2017–2026 from the
+#   same 時系列 第2表, rounded to hundreds (0 where the real path is above the line).
+# Everything else about these areas (age detail, the years in between, foreign residents by age) is
+# invented. 区部 is the real 区部 total with 世田谷区 inside it; the other 22 区 are not listed.
+WARDS = AreaSpec("13100", 1, "区部", 9_302_962, 9_796_723, 54_400, 0.2092, 0.1047, 0.4902, 655_945,
                  _FOREIGN_PATH_WARDS)
-TOWNS = AreaSpec("13550", 1, "町村部", 79_600, 76_650, 0, 0.352, 0.101, 0.508, 0.025)
-CITIES = AreaSpec("13200", 1, "市部", 4_148_000, 4_204_500, 8_000, 0.257, 0.112, 0.492, 0.030)
+SETAGAYA = AreaSpec("13112", 4, "世田谷区", 892_535, 928_666, 0, 0.2071, 0.1099, 0.4732, 30_772,
+                    _FOREIGN_PATH_WARDS)
+TOWNS = AreaSpec("13550", 1, "町村部", 84_591, 76_662, 0, 0.3523, 0.1009, 0.5080, 1_928)
 TOKYO_CODE, TOKYO_NAME = "13000", "総数"
+SHIBU_CODE, SHIBU_NAME = "13200", "市部"
 KOMAE_CODE, KOMAE_NAME = "13219", "狛江市"
-COMPARISON_CITIES = (
-    AreaSpec("13203", 4, "武蔵野市", 144_900, 148_000, 1_500, 0.231, 0.113, 0.479, 0.029),
-    AreaSpec("13204", 4, "三鷹市", 186_700, 191_100, 1_200, 0.222, 0.120, 0.486, 0.027),
-    AreaSpec("13208", 4, "調布市", 233_100, 241_000, 1_500, 0.219, 0.116, 0.486, 0.026),
-    AreaSpec("13215", 4, "国立市", 75_700, 76_400, 400, 0.250, 0.106, 0.486, 0.029),
-    AreaSpec("13221", 4, "清瀬市", 74_600, 75_700, 0, 0.279, 0.111, 0.482, 0.026),
-    AreaSpec("13225", 4, "稲城市", 88_900, 94_400, 0, 0.212, 0.134, 0.499, 0.024),
+#: The 26 市 of 東京都市部 but 狛江市 (whose rows are its register aggregated), in code order.
+SHIBU_CITIES = (
+    AreaSpec("13201", 4, "八王子市", 563_228, 558_755, 0, 0.2811, 0.0997, 0.4991, 18_712),
+    AreaSpec("13202", 4, "立川市", 181_554, 187_440, 0, 0.2480, 0.1109, 0.4948, 6_591),
+    AreaSpec("13203", 4, "武蔵野市", 143_964, 147_958, 0, 0.2299, 0.1137, 0.4786, 4_327),
+    AreaSpec("13204", 4, "三鷹市", 185_101, 191_083, 0, 0.2233, 0.1185, 0.4860, 5_219),
+    AreaSpec("13205", 4, "青梅市", 135_986, 128_569, 700, 0.3269, 0.0896, 0.5031, 3_460),
+    AreaSpec("13206", 4, "府中市", 258_000, 262_162, 100, 0.2274, 0.1161, 0.4995, 6_922),
+    AreaSpec("13207", 4, "昭島市", 112_789, 116_049, 800, 0.2633, 0.1170, 0.4972, 3_934),
+    AreaSpec("13208", 4, "調布市", 229_886, 241_074, 0, 0.2195, 0.1159, 0.4857, 6_217),
+    AreaSpec("13209", 4, "町田市", 428_572, 430_428, 0, 0.2740, 0.1115, 0.4880, 10_946),
+    AreaSpec("13210", 4, "小金井市", 119_359, 125_970, 0, 0.2187, 0.1242, 0.4922, 4_135),
+    AreaSpec("13211", 4, "小平市", 189_885, 197_404, 0, 0.2406, 0.1236, 0.4890, 6_877),
+    AreaSpec("13212", 4, "日野市", 183_589, 189_194, 0, 0.2471, 0.1159, 0.4996, 4_517),
+    AreaSpec("13213", 4, "東村山市", 150_739, 152_136, 0, 0.2721, 0.1097, 0.4863, 4_663),
+    AreaSpec("13214", 4, "国分寺市", 120_656, 130_076, 0, 0.2234, 0.1240, 0.4906, 3_603),
+    AreaSpec("13215", 4, "国立市", 75_452, 76_460, 0, 0.2486, 0.1062, 0.4860, 2_183),
+    AreaSpec("13218", 4, "福生市", 58_554, 56_896, 1_400, 0.2754, 0.0935, 0.5043, 5_100),
+    AreaSpec("13220", 4, "東大和市", 85_945, 84_989, 100, 0.2784, 0.1147, 0.4892, 1_551),
+    AreaSpec("13221", 4, "清瀬市", 74_510, 75_682, 200, 0.2765, 0.1118, 0.4817, 1_934),
+    AreaSpec("13222", 4, "東久留米市", 116_867, 116_570, 0, 0.2897, 0.1155, 0.4841, 3_265),
+    AreaSpec("13223", 4, "武蔵村山市", 72_238, 70_564, 0, 0.2708, 0.1152, 0.4972, 2_334),
+    AreaSpec("13224", 4, "多摩市", 148_293, 148_248, 700, 0.2941, 0.1002, 0.4888, 4_034),
+    AreaSpec("13225", 4, "稲城市", 89_089, 94_461, 0, 0.2230, 0.1330, 0.4986, 2_223),
+    AreaSpec("13227", 4, "羽村市", 56_244, 53_955, 400, 0.2715, 0.1054, 0.5062, 2_245),
+    AreaSpec("13228", 4, "あきる野市", 81_403, 78_559, 0, 0.3083, 0.1070, 0.4972, 1_657),
+    AreaSpec("13229", 4, "西東京市", 199_790, 207_227, 0, 0.2468, 0.1153, 0.4852, 7_257),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -466,36 +504,45 @@ def simulate(seed: int) -> DemoPopulation:
         t5 = age5(np.round(backcast(target, totals, surv)).astype(np.int64))
         return t5, _foreign(t5, foreign_2026 * np.asarray(path))
 
-    def invented(spec: AreaSpec, stream: int) -> np.ndarray:
-        return _area_target(spec.totals()[-1], spec, rng(stream))
+    def invented(spec: AreaSpec) -> np.ndarray:
+        # One random stream per area, numbered by its area code: adding an area changes no other.
+        return _area_target(spec.totals()[-1], spec, rng(int(spec.code)))
 
-    # The comparison 市; then the rest of 市部 = an invented 市部 target minus the listed 市.
-    city_targets = [komae_target]
-    for i, spec in enumerate(COMPARISON_CITIES):
-        target = invented(spec, 10 + i)
+    def model(spec: AreaSpec, target: np.ndarray) -> None:
         total_age5[spec.code], foreign_age5[spec.code] = rounded(
-            target, spec.totals(), spec.foreign_share * spec.total_2026, spec.foreign_path)
-        city_targets.append(target)
-    rest_target = invented(CITIES, 20) - sum(city_targets)
+            target, spec.totals(), spec.foreign_2026, spec.foreign_path)
+
+    # 市部 = its 26 市, cell by cell.
+    ref = tokyo_areas()
+    for spec in (*SHIBU_CITIES, SETAGAYA, WARDS, TOWNS):
+        area = ref[spec.code]
+        if (area.name, area.level) != (spec.name, spec.level):
+            raise AssertionError(f"demo area {spec.code} disagrees with reference/tokyo_areas.csv")
+    shibu = [a.code for a in shibu_cities()]
+    if sorted([s.code for s in SHIBU_CITIES] + [KOMAE_CODE]) != shibu:
+        raise AssertionError("the demo 市 are not the 26 市 of reference/tokyo_areas.csv")
+    for spec in SHIBU_CITIES:
+        model(spec, invented(spec))
+    total_age5[SHIBU_CODE] = sum(total_age5[c] for c in shibu)
+    foreign_age5[SHIBU_CODE] = sum(foreign_age5[c] for c in shibu)
+
+    # 区部 = 世田谷区 + the other 22 区 as one invented remainder (an invented 区部 minus 世田谷区).
+    setagaya_target = invented(SETAGAYA)
+    model(SETAGAYA, setagaya_target)
+    rest_target = invented(WARDS) - setagaya_target
     if rest_target.min() <= 0:
-        raise AssertionError("the rest of 市部 came out negative")
-    rest_totals = CITIES.totals() - np.array(KOMAE_TOTALS, dtype=float) - sum(s.totals() for s in COMPARISON_CITIES)
-    rest_foreign = CITIES.foreign_share * CITIES.total_2026 - KOMAE_2026["外国人"] - sum(
-        s.foreign_share * s.total_2026 for s in COMPARISON_CITIES)
-    rest5, rest_f5 = rounded(rest_target, rest_totals, rest_foreign, CITIES.foreign_path)
-    listed_codes = [s.code for s in COMPARISON_CITIES] + [KOMAE_CODE]
-    total_age5[CITIES.code] = rest5 + sum(total_age5[c] for c in listed_codes)
-    foreign_age5[CITIES.code] = rest_f5 + sum(foreign_age5[c] for c in listed_codes)
+        raise AssertionError("the rest of 区部 came out negative")
+    rest5, rest_f5 = rounded(rest_target, WARDS.totals() - SETAGAYA.totals(),
+                             WARDS.foreign_2026 - SETAGAYA.foreign_2026, WARDS.foreign_path)
+    total_age5[WARDS.code] = rest5 + total_age5[SETAGAYA.code]
+    foreign_age5[WARDS.code] = rest_f5 + foreign_age5[SETAGAYA.code]
 
-    for i, spec in enumerate((WARDS, TOWNS)):
-        total_age5[spec.code], foreign_age5[spec.code] = rounded(
-            invented(spec, 30 + i), spec.totals(), spec.foreign_share * spec.total_2026, spec.foreign_path)
-    parts = (WARDS.code, CITIES.code, TOWNS.code)
+    model(TOWNS, invented(TOWNS))
+    parts = (WARDS.code, SHIBU_CODE, TOWNS.code)
     total_age5[TOKYO_CODE] = sum(total_age5[c] for c in parts)
     foreign_age5[TOKYO_CODE] = sum(foreign_age5[c] for c in parts)
 
-    cities = sorted([(s.code, s.name) for s in COMPARISON_CITIES] + [(KOMAE_CODE, KOMAE_NAME)])
-    areas = [(0, TOKYO_CODE, TOKYO_NAME), (1, WARDS.code, WARDS.name), (1, CITIES.code, CITIES.name)]
-    areas += [(4, code, name) for code, name in cities]
-    areas.append((1, TOWNS.code, TOWNS.name))
+    # File order: the order of reference/tokyo_areas.csv, which is the real 第7表's (総数, 区部, its 区,
+    # 市部, its 市, 町村部, …), with the reference's names and levels.
+    areas = [(a.level, a.code, a.name) for a in ref.values() if a.code in total_age5]
     return DemoPopulation(choume, register, households, areas, total_age5, foreign_age5)

@@ -33,12 +33,20 @@ DAI7_HEADER = [
     "日本人／計(人)", "日本人／男(人)", "日本人／女(人)", "外国人／計(人)", "外国人／男(人)", "外国人／女(人)",
 ]
 DAI7_LABELS = [f"{5 * i}～{5 * i + 4}" for i in range(20)] + ["100以上", "不詳者"]
-DAI7_AREAS = [
-    ("0", "13000", "総数"), ("1", "13100", "区部"), ("1", "13200", "市部"), ("4", "13203", "武蔵野市"),
-    ("4", "13204", "三鷹市"), ("4", "13208", "調布市"), ("4", "13215", "国立市"), ("4", "13219", "狛江市"),
-    ("4", "13221", "清瀬市"), ("4", "13225", "稲城市"), ("1", "13550", "町村部"),
+# 総数, 区部, 世田谷区, 市部, its 26 市 in code order, 町村部: the real 第7表's order, restricted to these.
+SHIBU_CITIES = [
+    ("13201", "八王子市"), ("13202", "立川市"), ("13203", "武蔵野市"), ("13204", "三鷹市"), ("13205", "青梅市"),
+    ("13206", "府中市"), ("13207", "昭島市"), ("13208", "調布市"), ("13209", "町田市"), ("13210", "小金井市"),
+    ("13211", "小平市"), ("13212", "日野市"), ("13213", "東村山市"), ("13214", "国分寺市"), ("13215", "国立市"),
+    ("13218", "福生市"), ("13219", "狛江市"), ("13220", "東大和市"), ("13221", "清瀬市"), ("13222", "東久留米市"),
+    ("13223", "武蔵村山市"), ("13224", "多摩市"), ("13225", "稲城市"), ("13227", "羽村市"), ("13228", "あきる野市"),
+    ("13229", "西東京市"),
 ]
-LISTED_CITIES = ["13203", "13204", "13208", "13215", "13219", "13221", "13225"]
+SHIBU_CODES = [code for code, _ in SHIBU_CITIES]
+DAI7_AREAS = [("0", "13000", "総数"), ("1", "13100", "区部"), ("4", "13112", "世田谷区"), ("1", "13200", "市部")]
+DAI7_AREAS += [("4", code, name) for code, name in SHIBU_CITIES] + [("1", "13550", "町村部")]
+# Areas modelled from their AreaSpec anchors (all but 総数 and 市部, which are sums, and 狛江市).
+ANCHORED = ["13100", "13112"] + [c for c in SHIBU_CODES if c != "13219"] + ["13550"]
 AGE_LABELS = [f"{a}歳" for a in range(100)] + ["100歳以上"]
 
 
@@ -211,14 +219,44 @@ def test_dai7_layout_and_internal_consistency(generated, dai7):
             for row in cells.values():
                 assert row[0] == row[1] + row[2] and row[3] == row[4] + row[5] and row[6] == row[7] + row[8]
                 assert row[0] == row[3] + row[6] and row[1] == row[4] + row[7] and row[2] == row[5] + row[8]
-        # 総数 = 区部 + 市部 + 町村部, and 市部 contains the listed 市, cell by cell.
+        # 総数 = 区部 + 市部 + 町村部, 市部 = its 26 市, and 区部 contains 世田谷区, cell by cell.
         data = table["data"]
         for label in ["総数"] + DAI7_LABELS:
             tokyo = data["13000"][label]
             assert tokyo == [a + b + c for a, b, c in zip(data["13100"][label], data["13200"][label],
                                                            data["13550"][label], strict=True)]
-            listed = [sum(data[c][label][j] for c in LISTED_CITIES) for j in range(9)]
-            assert all(s >= x for s, x in zip(data["13200"][label], listed, strict=True))
+            cities = [sum(data[c][label][j] for c in SHIBU_CODES) for j in range(9)]
+            assert data["13200"][label] == cities, (year, label)
+            assert all(w >= x for w, x in zip(data["13100"][label], data["13112"][label], strict=True))
+
+
+def test_shibu_is_the_sum_of_its_26_cities_in_the_committed_files():
+    """The files in data/raw themselves (not only a fresh run): 市部 = its 26 市 on every row."""
+    for year in YEARS:
+        path = RAW / "tokyo_juki_age5" / f"dai7hyo_age5_{year}01.csv"
+        with path.open(encoding="cp932", newline="") as fh:
+            rows = [r for r in csv.reader(fh) if len(r) == 14 and r[1].isdigit()]
+        cells: dict[tuple[str, str], list[int]] = {}
+        for r in rows:
+            cells[(r[1], r[4])] = [0 if c == "-" else int(c) for c in r[5:]]
+        assert {code for code, _ in cells} == {code for _, code, _ in DAI7_AREAS}
+        for label in ["総数"] + DAI7_LABELS:
+            expected = [sum(cells[(c, label)][j] for c in SHIBU_CODES) for j in range(9)]
+            assert cells[("13200", label)] == expected, (year, label)
+
+
+def test_two_runs_give_byte_identical_dai7_files(generated):
+    """An independent second run of the model and the 第7表 writer (the whole set is also compared
+    with the committed files above)."""
+    from komae_analysis.demo import SEED
+    from komae_analysis.demo.population_model import simulate
+    from komae_analysis.demo.tokyo_juki import write_tokyo_juki
+
+    out, _ = generated
+    again = out.parent / (out.name + "_again")
+    for first, second in zip(sorted((out / "tokyo_juki_age5").iterdir()),
+                             write_tokyo_juki(again, simulate(SEED)), strict=True):
+        assert first.name == second.name and first.read_bytes() == second.read_bytes(), first.name
 
 
 @pytest.mark.realdata
@@ -231,6 +269,8 @@ def test_dai7_layout_matches_the_real_release(dai7):
     real_areas = {r[1]: (r[0], r[1], r[2]) for r in rows[1:] if any(r) and r[3] == "0"}
     for level, code, name in DAI7_AREAS:
         assert real_areas[code] == (level, code, name)
+    # The areas come in the real file's order (dicts keep it).
+    assert [a for a in real_areas.values() if a in DAI7_AREAS] == DAI7_AREAS == dai7[2026]["areas"]
     real_labels = [r[4] for r in rows[1:] if r[1] == "13219"]
     assert real_labels == ["総数"] + DAI7_LABELS
     blank = rows.index([""] * 14)
@@ -286,6 +326,76 @@ def test_calibration_2026(registers, dai7):
     assert within(dai7[2026]["data"]["13219"]["総数"][6], 1922)
 
 
+# Hand-copied anchors of the other areas (東京都 第7表 令和8年1月; 2017: 時系列 第2表 平成29):
+# code → (2026 総数, 男, 外国人, 65歳以上, 0～14歳, 2017 総数).
+OTHER_ANCHORS = {
+    "13112": (928666, 439436, 30772, 192309, 102079, 892535),  # 世田谷区
+    "13208": (241074, 117083, 6217, 52920, 27948, 229886),  # 調布市
+    "13201": (558755, 278890, 18712, 157041, 55729, 563228),  # 八王子市
+    "13200": (4204167, 2068341, 125828, 1082305, 470318, 4142500),  # 市部
+    "13000": (14077552, 6909535, 783701, 3159039, 1504225, 13530053),  # 総数
+}
+
+
+def area_figures(cells: dict[str, list[int]]) -> tuple[int, int, int, int, int]:
+    """(総数, 男, 外国人, 65歳以上, 0～14歳) of one area's 第7表 rows."""
+    total = cells["総数"]
+    aged = sum(cells[label][0] for label in DAI7_LABELS[13:21])
+    child = sum(cells[label][0] for label in DAI7_LABELS[:3])
+    return total[0], total[1], total[6], aged, child
+
+
+def test_calibration_other_areas(dai7):
+    for code, (total, male, foreign, aged, child, total_2017) in OTHER_ANCHORS.items():
+        got = area_figures(dai7[2026]["data"][code])
+        assert within(got[0], total) and within(got[1], male) and within(got[2], foreign), code
+        assert abs(got[3] / got[0] - aged / total) < 0.002 and abs(got[4] / got[0] - child / total) < 0.002, code
+        assert within(dai7[2017]["data"][code]["総数"][0], total_2017), code
+
+
+def read_real_dai7(path: Path) -> dict[str, dict[str, list[int]]]:
+    """{code: {age label: [9 ints]}} of a real 第7表 file (UTF-8), with the csv module."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.reader(fh) if len(r) == 14 and r[1].isdigit()]
+    out: dict[str, dict[str, list[int]]] = {}
+    for r in rows:
+        out.setdefault(r[1], {})[r[4]] = [0 if c == "-" else int(c) for c in r[5:]]
+    return out
+
+
+@pytest.mark.realdata
+def test_calibration_2026_on_the_real_release(dai7):
+    """Every area of the demo 第7表 against the real 令和8年1月 第7表: 総数, 男 and 外国人 within ±0.5 %,
+    65歳以上 and 0～14歳 shares within 0.2 points."""
+    path = REALDATA / "tokyo_juki_202601" / "dai7hyo_age5_kushichoson_R8-01_FULL.csv"
+    if not path.is_file():
+        pytest.skip("../shared/realdata is not available")
+    real = read_real_dai7(path)
+    demo = dai7[2026]["data"]
+    for _, code, _ in DAI7_AREAS:
+        total, male, foreign, aged, child = area_figures(real[code])
+        got = area_figures(demo[code])
+        assert within(got[0], total), (code, got[0], total)
+        assert within(got[1], male), (code, got[1], male)
+        assert within(got[2], foreign), (code, got[2], foreign)
+        assert abs(got[3] / got[0] - aged / total) < 0.002, code
+        assert abs(got[4] / got[0] - child / total) < 0.002, code
+
+
+@pytest.mark.realdata
+def test_calibration_2017_on_the_real_time_series(dai7):
+    """Every area's 1 January 2017 total against the real 時系列 第2表 (平成29 人口総数), ±0.5 %."""
+    path = REALDATA / "tokyo_juki_timeseries" / "jy26rv0200.csv"
+    if not path.is_file():
+        pytest.skip("../shared/realdata is not available")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    column = next(i for i, name in enumerate(rows[0]) if name.startswith("平成29／人口総数／総数"))
+    real = {r[1]: int(r[column]) for r in rows[1:] if len(r) > column and r[1].isdigit()}
+    for _, code, _ in DAI7_AREAS:
+        assert within(dai7[2017]["data"][code]["総数"][0], real[code]), code
+
+
 def test_calibration_2017_to_2025(registers):
     totals = {y: registers[y]["age"][-1][6] for y in YEARS}
     for year, target in {2017: 80807, 2018: 81788, 2019: 82481, 2020: 83257}.items():
@@ -329,8 +439,9 @@ def test_foreign_residents_are_mostly_young_adults(dai7):
 
 
 def test_other_areas_are_plausible(dai7):
-    sizes_2026 = {"13000": 14_080_000, "13200": 4_200_000, "13203": 148_000, "13204": 191_000,
-                  "13208": 241_000, "13215": 76_000, "13221": 76_000, "13225": 94_000}
+    sizes_2026 = {"13000": 14_080_000, "13100": 9_800_000, "13112": 929_000, "13200": 4_200_000,
+                  "13201": 559_000, "13203": 148_000, "13204": 191_000, "13208": 241_000, "13215": 76_000,
+                  "13221": 76_000, "13225": 94_000, "13227": 54_000, "13550": 77_000}
     data = dai7[2026]["data"]
     for code, size in sizes_2026.items():
         assert within(data[code]["総数"][0], size, rel=0.03), code
@@ -341,10 +452,16 @@ def test_other_areas_are_plausible(dai7):
 
     assert 0.22 <= aged_share(2026, "13000") <= 0.23
     assert 0.27 <= aged_share(2026, "13221") <= 0.29
-    assert 0.20 <= aged_share(2026, "13225") <= 0.22
+    assert 0.215 <= aged_share(2026, "13225") <= 0.23
+    assert 0.32 <= aged_share(2026, "13205") <= 0.335  # 青梅市, the oldest of the 26 市
+    assert 0.20 <= aged_share(2026, "13112") <= 0.215  # 世田谷区
+    # 高齢化率 differs among the 26 市 by about 11 points, as in the real table.
+    shares = [aged_share(2026, code) for code in SHIBU_CODES]
+    assert 0.09 <= max(shares) - min(shares) <= 0.13
     for code in data:
         shares = [aged_share(y, code) for y in YEARS]
-        assert all(abs(b - a) < 0.008 for a, b in zip(shares, shares[1:], strict=False)), code
+        # No jump above 1 point a year (the real 青梅市 rose by 0.87 points from 2017 to 2018).
+        assert all(abs(b - a) < 0.01 for a, b in zip(shares, shares[1:], strict=False)), code
         totals = [dai7[y]["data"][code]["総数"][0] for y in YEARS]
         assert all(abs(b / a - 1) < 0.02 for a, b in zip(totals, totals[1:], strict=False)), code
 
