@@ -12,13 +12,12 @@ a line in every CSV footer. Two runs with the same seed give byte-identical file
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 from pathlib import Path
 
-from komae_analysis.demo.city_register import write_city_register
 from komae_analysis.demo.io import write_bytes_atomic
-from komae_analysis.demo.population_model import simulate
-from komae_analysis.demo.tokyo_juki import write_tokyo_juki
 
 #: The seed of every random draw in the demo data set.
 SEED = 20260101
@@ -44,7 +43,14 @@ def generate(out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     text = json.dumps(marker_payload(), ensure_ascii=False, indent=2) + "\n"
     written = [write_bytes_atomic(out_dir / MARKER_NAME, text.encode("utf-8"))]
-    population = simulate(SEED)
-    written += write_tokyo_juki(out_dir, population)
-    written += write_city_register(out_dir, population)
+    for module in generators():
+        written += module.write(out_dir, SEED)
     return written
+
+
+def generators() -> list:
+    """The demo modules that write a source's files: every module of this package with a
+    ``write(out_dir, seed)`` function, by name (a new source's generator needs no registration)."""
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__))
+    modules = [importlib.import_module(f"{__name__}.{n}") for n in names]
+    return [m for m in modules if callable(getattr(m, "write", None))]

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 
 from komae_analysis.calendar import wareki_date
 from komae_analysis.demo.io import workbook_bytes, write_bytes_atomic
-from komae_analysis.demo.population_model import DEMO_DATES, N_AGES, DemoPopulation
+from komae_analysis.demo.population_model import DEMO_DATES, N_AGES, DemoPopulation, simulate
 
 REGISTER_DIR = "city_register"
 
@@ -91,3 +91,8 @@ def write_city_register(out_dir: Path, pop: DemoPopulation) -> list[Path]:
         data = workbook_bytes(register_workbook(pop, i))
         written.append(write_bytes_atomic(out_dir / REGISTER_DIR / register_filename(date), data))
     return written
+
+
+def write(out_dir: Path, seed: int) -> list[Path]:
+    """The demo files of this source (``komae demo-data`` calls every demo module's ``write``)."""
+    return write_city_register(out_dir, simulate(seed))

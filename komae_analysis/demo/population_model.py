@@ -36,6 +36,7 @@ generation time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -477,6 +478,7 @@ def _households(register: np.ndarray, choume: list[Choume]) -> np.ndarray:
     return out
 
 
+@functools.lru_cache(maxsize=2)
 def simulate(seed: int) -> DemoPopulation:
     """Run the demo population model (deterministic for a given seed)."""
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from komae_analysis.calendar import wareki_date
 from komae_analysis.demo.io import csv_bytes, write_bytes_atomic
-from komae_analysis.demo.population_model import DEMO_DATES, DemoPopulation
+from komae_analysis.demo.population_model import DEMO_DATES, DemoPopulation, simulate
 
 TOKYO_DIR = "tokyo_juki_age5"
 
@@ -66,3 +66,8 @@ def write_tokyo_juki(out_dir: Path, pop: DemoPopulation) -> list[Path]:
         data = csv_bytes(dai7_rows(pop, i), encoding="cp932", newline="\r\n")
         written.append(write_bytes_atomic(out_dir / TOKYO_DIR / dai7_filename(date), data))
     return written
+
+
+def write(out_dir: Path, seed: int) -> list[Path]:
+    """The demo files of this source (``komae demo-data`` calls every demo module's ``write``)."""
+    return write_tokyo_juki(out_dir, simulate(seed))

@@ -147,9 +147,9 @@ def komae_by_age(reg: dict) -> list[list[int]]:
 
 def test_generate_returns_the_files_written_in_order(generated):
     out, files = generated
-    expected = ["_demo_data.json"]
-    expected += [f"tokyo_juki_age5/dai7hyo_age5_{y}01.csv" for y in YEARS]
+    expected = ["_demo_data.json"]  # the marker first, then the generators by module name
     expected += [f"city_register/juki_choume_age_{y}0101.xlsx" for y in YEARS]
+    expected += [f"tokyo_juki_age5/dai7hyo_age5_{y}01.csv" for y in YEARS]
     assert [f.relative_to(out).as_posix() for f in files] == expected
     assert all(f.is_file() and f.stat().st_size > 0 for f in files)
     leftovers = [p for p in out.rglob("*") if p.is_file() and p not in files]
