@@ -53,7 +53,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise KomaeError("--jobs は1以上を指定してください")
-    params = run_params(path=args.params) if args.params else run_params(args.fy or 2026)
+    def params():  # loaded inside the build, while the section kernels boot
+        return run_params(path=args.params) if args.params else run_params(args.fy or 2026)
+
     result = build(params, data_dir=args.data_dir, out_base=args.out, only=args.only, jobs=args.jobs)
     if not result.ok:
         print(f"エラー: {sum(r.status != 'ok' for r in result.sections)}件のセクションが失敗しました。", file=sys.stderr)

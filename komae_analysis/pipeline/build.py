@@ -38,9 +38,6 @@ from komae_analysis.pipeline import publish
 from komae_analysis.pipeline import registry as catalogue
 from komae_analysis.pipeline.notebooks import check_parameters
 from komae_analysis.pipeline.runner import SectionResult, SectionRunner
-from komae_analysis.report import excel
-from komae_analysis.report import index as report_index
-from komae_analysis.report import manifest as manifests
 from komae_analysis.report.html import DEMO_BANNER_TEXT, copy_font
 
 
@@ -60,7 +57,7 @@ class BuildResult:
 
 # --- the whole build --------------------------------------------------------------------
 def build(
-    params: Params,
+    params: Params | Callable[[], Params],
     *,
     data_dir: Path | None = None,
     out_base: Path | None = None,
@@ -68,15 +65,20 @@ def build(
     jobs: int = 2,
     echo: Callable[[str], None] = print,
 ) -> BuildResult:
-    """Build the report of ``params.fiscal_year``. Raises InputError / KomaeError before anything runs."""
+    """Build the report of ``params.fiscal_year``. Raises InputError / KomaeError before anything runs.
+
+    ``params`` may also be a function that loads them (the CLI passes one): the section kernels are
+    started first, so they boot while the parameters are read and checked."""
     started = time.perf_counter()
-    data_dir = Path(data_dir or paths.RAW_DIR).resolve()
-    out_base = Path(out_base or paths.REPORTS_DIR).resolve()
-    if not data_dir.is_dir():
-        raise KomaeError(f"データフォルダ「{data_dir}」がありません")
     chosen = catalogue.select(only)
     runner = SectionRunner(chosen, min(jobs, len(chosen)), echo)
     try:
+        if callable(params):
+            params = params()
+        data_dir = Path(data_dir or paths.RAW_DIR).resolve()
+        out_base = Path(out_base or paths.REPORTS_DIR).resolve()
+        if not data_dir.is_dir():
+            raise KomaeError(f"データフォルダ「{data_dir}」がありません")
         for s in chosen:
             check_parameters(s)  # imports papermill (the section threads need it) before they do
         phases: dict[str, float] = {"setup": time.perf_counter() - started}
@@ -148,7 +150,9 @@ def _build_stages(
     publish.swap(stage, published)
     phases["publish"] = time.perf_counter() - t0
     total = time.perf_counter() - started
-    manifests.rewrite_build_seconds(published, total, phases)
+    from komae_analysis.report.manifest import rewrite_build_seconds
+
+    rewrite_build_seconds(published, total, phases)
     return BuildResult(published, results, total, published=True, phases=phases)
 
 
@@ -164,6 +168,10 @@ def assemble(
     jobs: int,
     warmup_errors: list[str] | None = None,
 ) -> None:
+    from komae_analysis.report import excel
+    from komae_analysis.report import index as report_index
+    from komae_analysis.report import manifest as manifests
+
     demo = cache.is_demo(data_dir)
     copy_font(stage)
     records = _section_records(stage)

@@ -38,7 +38,7 @@ from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.report import numbers
 from komae_analysis.report.artefact import Artefact
 from komae_analysis.report.fonts import font_path
-from komae_analysis.report.tables import TABLE_CSS
+from komae_analysis.report.styles import TABLE_CSS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.report.fonts import font_path
-from komae_analysis.report.tables import TABLE_CSS
+from komae_analysis.report.styles import TABLE_CSS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FONT_ASSET = "assets/ipaexg.ttf"

@@ -31,6 +31,7 @@ from komae_analysis.report.artefact import (
 )
 from komae_analysis.report.numbers import FORMATS, NUMERIC_FORMATS, default_format, format_value
 from komae_analysis.report.numbers import is_missing as _is_missing
+from komae_analysis.report.styles import TABLE_CSS
 
 __all__ = [
     "RESERVED_SHEET_NAMES",
@@ -42,94 +43,6 @@ __all__ = [
     "source_line",
     "table_anchor",
 ]
-
-_FONT_STACK = '"IPAexGothic", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif'
-
-# The selectors start with .komae-table-block so that they outweigh JupyterLab's output CSS (which
-# right-aligns every th/td with ``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon th``) in the
-# notebook and in the exported pages alike.
-#: CSS for the HTML fragments of tables and figures (also included by the report pages).
-TABLE_CSS = f"""
-.komae-table-block, .komae-figure {{
-  font-family: {_FONT_STACK};
-  color: #1a1a1a;
-  margin: 1.5em 0;
-  max-width: 100%;
-}}
-.komae-table-block .komae-table-scroll {{ overflow-x: auto; max-width: 100%; }}
-.komae-table-block table.komae-table {{
-  border-collapse: collapse;
-  table-layout: auto;
-  font-size: 0.9rem;
-  line-height: 1.45;
-  margin: 0;
-}}
-.komae-table-block table.komae-table caption {{
-  caption-side: top;
-  text-align: left;
-  padding: 0 0 0.3em 0;
-}}
-.komae-table-number, .komae-figure-number {{ font-weight: bold; margin-right: 1em; }}
-.komae-table-title, .komae-figure-title {{ font-weight: bold; }}
-.komae-table-block .komae-table-unit {{
-  display: block;
-  text-align: right;
-  font-size: 0.85rem;
-  font-weight: normal;
-  margin-top: 0.2em;
-}}
-.komae-table-block table.komae-table th, .komae-table-block table.komae-table td {{
-  border: 1px solid #8c959f;
-  padding: 0.25em 0.6em;
-  vertical-align: top;
-  line-height: 1.45;
-}}
-.komae-table-block table.komae-table thead th {{
-  background: #e3eaf2;
-  font-weight: bold;
-  text-align: center;
-  vertical-align: middle;
-}}
-.komae-table-block table.komae-table tbody th {{
-  font-weight: normal;
-  text-align: left;
-  background: #f6f8fa;
-}}
-.komae-table-block table.komae-table tbody .text {{ text-align: left; }}
-.komae-table-block table.komae-table tbody .num {{
-  text-align: right;
-  white-space: nowrap;
-  font-variant-numeric: tabular-nums;
-}}
-.komae-table-block table.komae-table tbody tr {{ background: none; }}
-.komae-table-block table.komae-table tbody tr:nth-child(even) td {{ background: #fafbfc; }}
-.komae-table-block table.komae-table tbody tr.total th,
-.komae-table-block table.komae-table tbody tr.total td {{
-  font-weight: bold;
-  border-top: 2px solid #1a1a1a;
-  background: #eef2f6;
-}}
-.komae-table-source, .komae-table-note, .komae-figure-source, .komae-figure-note {{
-  font-size: 0.85rem;
-  margin: 0.25em 0 0 0;
-  text-align: left;
-}}
-.komae-figure {{ display: block; }}
-.komae-figure figcaption {{ margin-bottom: 0.4em; }}
-.komae-figure img {{ max-width: 100%; height: auto; display: block; }}
-@media print {{
-  .komae-table-block, .komae-figure {{ break-inside: avoid; page-break-inside: avoid; }}
-  .komae-table-block .komae-table-scroll {{ overflow: visible; }}
-  .komae-table-block table.komae-table thead {{ display: table-header-group; }}
-  .komae-table-block table.komae-table thead th, .komae-table-block table.komae-table tbody th,
-  .komae-table-block table.komae-table tbody tr.total td {{
-    -webkit-print-color-adjust: exact;
-    print-color-adjust: exact;
-  }}
-  .komae-table-block table.komae-table tbody tr:nth-child(even) td {{ background: none; }}
-  .komae-table-block table.komae-table {{ font-size: 9pt; }}
-}}
-""".strip()
 
 
 def table_anchor(number: str) -> str:
