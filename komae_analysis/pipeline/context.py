@@ -89,16 +89,13 @@ class SectionContext:
                 raise TypeError(f"cannot show {type(item).__name__}")
 
     def header(self) -> None:
-        """The section's opening lines: the demo-data banner when needed, and the year and city."""
+        """The section's opening lines: the demo-data banner when needed, and the city and year."""
         from IPython.display import HTML, display
 
         parts = []
         if self.demo:
             parts.append(demo_banner_html())
-        parts.append(
-            f'<p class="run-facts">{self.params.fy_label}　{self.params.city.name}　'
-            f"{self.section.full_title}</p>"
-        )
+        parts.append(f'<p class="run-facts">{self.params.city.name}　{self.params.fy_label}</p>')
         display(HTML("".join(parts)))
 
     def finish(self) -> Path:
