@@ -75,6 +75,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     return Path(path)
 
 
+#: Members already compressed: stored as they are (deflating a PNG again costs time and saves nothing).
+_STORED_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
 def normalize_zip(data: bytes) -> bytes:
     """Re-zip an archive with a fixed timestamp, attributes and compression for every member,
     keeping the member order of the original."""
@@ -82,10 +86,11 @@ def normalize_zip(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
+            stored = info.filename.lower().endswith(_STORED_SUFFIXES)
+            member.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             member.create_system = 0
             member.external_attr = 0
-            dst.writestr(member, src.read(info.filename), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            dst.writestr(member, src.read(info.filename), compresslevel=None if stored else 6)
     return out.getvalue()
 
 
@@ -103,6 +108,7 @@ def workbook_bytes(wb: Workbook, *, timestamp: dt.datetime, creator: str | None 
     wb.properties.created = timestamp
     wb.properties.modified = timestamp
     raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    # uncompressed here: normalize_zip compresses each member once, in its final form
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).write_data()
     return normalize_zip(raw.getvalue())

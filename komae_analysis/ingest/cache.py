@@ -15,6 +15,8 @@ The cache is never edited by hand and can be deleted at any time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,10 +35,12 @@ if TYPE_CHECKING:
 # The registry is imported lazily, only when raw files must be read: its entries hold the readers,
 # so importing it imports pandera and the readers. A notebook that finds the processed cache current
 # needs none of them; it finds the source's folder, pattern and cutoff in the stamp, which is trusted
-# only while the registry module is unchanged (its sha256 is part of the stamp).
+# only while the code that made the frames is unchanged: the sha256 of the ingest modules and the
+# reference lists is part of the stamp, so a corrected reader rebuilds every cache it touches.
 
 REFERENCE_DATES = "_reference_dates.json"
-_REGISTRY_FILE = Path(__file__).resolve().parent / "registry.py"
+_INGEST_DIR = Path(__file__).resolve().parent
+_REFERENCE_DIR = _INGEST_DIR.parent / "reference"
 
 Record = dict[str, Any]
 
@@ -94,8 +98,14 @@ def _remember_dates(
 # ------------------------------------------------------------------------------- stamps
 
 
-def _registry_digest() -> str:
-    return sha256(_REGISTRY_FILE)
+@functools.cache
+def _code_digest() -> str:
+    """One sha256 over the ingest modules and the reference lists (a few small files: milliseconds)."""
+    h = hashlib.sha256()
+    for path in sorted([*_INGEST_DIR.glob("*.py"), *_REFERENCE_DIR.glob("*")]):
+        if path.is_file():
+            h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def _stamp(
@@ -104,7 +114,7 @@ def _stamp(
     return {
         "source": source_id,
         "data_dir": str(data_dir.resolve()),
-        "registry": _registry_digest(),
+        "code": _code_digest(),
         "folder": folder,
         "pattern": pattern,
         "as_of": as_of,
@@ -118,7 +128,7 @@ def _current_stamp(source_id: str, fy: int, data_dir: Path, processed_base: Path
     cannot be told without reading a file (no stamp, registry changed, a file not read before)."""
     _parquet, sidecar = _cache_paths(source_id, fy, processed_base)
     old = _read_json(sidecar)
-    if not isinstance(old, dict) or old.get("registry") != _registry_digest():
+    if not isinstance(old, dict) or old.get("code") != _code_digest():
         return None
     try:
         folder, pattern, as_of = str(old["folder"]), str(old["pattern"]), str(old["as_of"])

@@ -23,11 +23,13 @@ import dataclasses
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from komae_analysis import calendar, paths
 from komae_analysis.errors import KomaeError
@@ -126,13 +128,15 @@ def _build_stages(
     stage.mkdir(parents=True, exist_ok=True)
 
     t0 = time.perf_counter()
+    # the kept sections' workbook sheets are made while the chosen ones run (this thread only waits)
+    workbook = _WorkbookAhead(stage, _section_records(stage)) if only else None
     results = runner.run(params, data_dir, stage)
     ok = all(r.status == "ok" for r in results)
     phases["sections"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     assemble(stage, params, data_dir, results, seconds=time.perf_counter() - started, jobs=jobs,
-             warmup_errors=runner.warmup_errors)
+             warmup_errors=runner.warmup_errors, workbook=workbook.result() if workbook else None)
     phases["assemble"] = time.perf_counter() - t0
     if not ok:
         failed_dir = out_base / f"FY{fy}{publish.FAILED_SUFFIX}"
@@ -167,7 +171,10 @@ def assemble(
     seconds: float,
     jobs: int,
     warmup_errors: list[str] | None = None,
+    workbook: Any = None,
 ) -> None:
+    """The workbook, ``manifest.json`` and ``index.html`` of the staging folder. ``workbook``: an
+    :class:`~komae_analysis.report.excel.WorkbookBuilder` already holding some sections' sheets."""
     from komae_analysis.report import excel
     from komae_analysis.report import index as report_index
     from komae_analysis.report import manifest as manifests
@@ -182,6 +189,7 @@ def assemble(
         title=f"あいとぴあレインボープラン 資料編「現状と課題の整理」 集計表（{params.fy_label}）",
         subtitle=f"{params.city.name}　作成日 {calendar.wareki_datetime(calendar.now_jst())}",
         banner=("デモデータ：" + DEMO_BANNER_TEXT) if demo else None,
+        builder=workbook,
     )
     manifest = manifests.build_manifest(
         stage, params, data_dir, [dataclasses.asdict(r) for r in results], records, seconds=seconds, jobs=jobs
@@ -191,6 +199,32 @@ def assemble(
         stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
     )
     report_index.write_index(stage, params, manifest, outline=_outline(params), demo=demo)
+
+
+class _WorkbookAhead:
+    """Makes the workbook sheets of the sections a partial build keeps, on a thread of its own,
+    while the rebuilt sections run; :meth:`result` waits for it. A failure here is not the build's:
+    :meth:`result` then gives None and the assembly makes every sheet itself."""
+
+    def __init__(self, stage: Path, kept: list[dict]) -> None:
+        self._builder: Any = None
+        self._thread = threading.Thread(target=self._run, args=(stage, kept), name="workbook-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self, stage: Path, kept: list[dict]) -> None:
+        from komae_analysis.report import excel
+
+        try:
+            builder = excel.WorkbookBuilder()
+            for rec in kept:
+                builder.add(rec["section"], excel.load_section(stage, rec))
+            self._builder = builder
+        except Exception:  # noqa: BLE001  (the assembly redoes it and reports any real problem)
+            self._builder = None
+
+    def result(self) -> Any:
+        self._thread.join()
+        return self._builder
 
 
 def _section_records(stage: Path) -> list[dict]:

@@ -29,7 +29,7 @@ import functools
 import io
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -228,8 +228,31 @@ def _page_setup(ws: Worksheet, *, landscape: bool, fit_height: bool = False) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-def _write_table(ws: Worksheet, table: AppendixTable) -> None:
+class _StyleCache:
+    """Cell styles set once per kind of cell, then copied.
+
+    openpyxl interns every font, border, fill, alignment and number format of every cell into the
+    workbook's style lists, hashing the style objects on each assignment (most of the time of a
+    large workbook). A cell's resulting ``_style`` (an array of indexes into those lists) is the same
+    for every cell of the same kind in one workbook, so it is computed once and copied."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple, Any] = {}
+
+    def apply(self, cell: Any, key: tuple, style: Callable[[Any], None]) -> None:
+        from copy import copy
+
+        array = self._arrays.get(key)
+        if array is None:
+            style(cell)
+            self._arrays[key] = copy(cell._style)
+        else:
+            cell._style = copy(array)
+
+
+def _write_table(ws: Worksheet, table: AppendixTable, styles: _StyleCache | None = None) -> None:
     s = _styles()
+    styles = styles or _StyleCache()
     cols = list(table.frame.columns)
     fmts = table.column_formats()
     numeric = [fmts[c] in NUMERIC_FORMATS for c in cols]
@@ -273,12 +296,16 @@ def _write_table(ws: Worksheet, table: AppendixTable) -> None:
         for j, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
             fmt = fmts[col]
             cell = ws.cell(row=r, column=j, value=cell_value(value, fmt))
-            cell.number_format = EXCEL_FORMATS[fmt]
-            cell.border = s.total_border if is_total else s.border
-            cell.font = s.total if is_total else s.body
-            if is_total:
-                cell.fill = s.total_fill
-            cell.alignment = aligns[numeric[j - 1]]
+
+            def style(cell: Any, fmt: str = fmt, num: bool = numeric[j - 1], is_total: bool = is_total) -> None:
+                cell.number_format = EXCEL_FORMATS[fmt]
+                cell.border = s.total_border if is_total else s.border
+                cell.font = s.total if is_total else s.body
+                if is_total:
+                    cell.fill = s.total_fill
+                cell.alignment = aligns[num]
+
+            styles.apply(cell, ("cell", fmt, numeric[j - 1], is_total), style)
             if not numeric[j - 1]:
                 lines = max(lines, wrapped_lines(shown[j - 1], widths[j - 1]))
         if lines > 1:
@@ -460,7 +487,6 @@ def _group(
 
 
 def _check_items(sections: Sequence[WorkbookSection]) -> None:
-    seen: dict[str, str] = {}
     for section in sections:
         for t in section.tables:
             if not isinstance(t, AppendixTable):
@@ -471,6 +497,12 @@ def _check_items(sections: Sequence[WorkbookSection]) -> None:
             if not isinstance(f, AppendixFigure):
                 raise TypeError(f"AppendixFigure ではないものが渡されました: {type(f).__name__}")
             f.require_number()
+    _check_unique(sections)
+
+
+def _check_unique(sections: Sequence[WorkbookSection]) -> None:
+    seen: dict[str, str] = {}
+    for section in sections:
         for item in section.items():
             check_number(item.number, kind=item.KIND)
             key = item.number.casefold()
@@ -479,6 +511,62 @@ def _check_items(sections: Sequence[WorkbookSection]) -> None:
                     f"番号「{item.number}」が重複しています（シート名は大文字小文字を区別せず一意です）"
                 )
             seen[key] = item.number
+
+
+class WorkbookBuilder:
+    """The appendix workbook, built section by section and written once in appendix order.
+
+    Sheets can be made as soon as a section's tables and figures exist: a partial build
+    (``--only``) makes the sheets of the sections it keeps while the rebuilt ones run, so that what
+    is left after them is proportional to what was rebuilt. Not thread-safe: one thread at a time
+    (the build adds the kept sections on a helper thread and joins it before adding the others)."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+
+        self._wb = Workbook()
+        self._wb.remove(self._wb.active)
+        self._styles = _StyleCache()  # the style indexes belong to this workbook
+        self._sections: dict[str, tuple[WorkbookSection, list[Worksheet]]] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._sections
+
+    def add(self, key: str, section: WorkbookSection) -> None:
+        """Make the sheets of one section (``key``: its id)."""
+        _check_items([section])
+        sheets = []
+        for table in section.tables:
+            ws = self._wb.create_sheet(title=table.number)
+            _write_table(ws, table, self._styles)
+            sheets.append(ws)
+        for figure in section.figures:
+            ws = self._wb.create_sheet(title=figure.number)
+            _write_figure(ws, figure)
+            sheets.append(ws)
+        self._sections[key] = (section, sheets)
+
+    def write(self, path: Path, order: Sequence[str], *, title: str, subtitle: str = "",
+              banner: str | None = None, source_lines: Sequence[str] = ()) -> Path:
+        """The 目次 and the sections' sheets in ``order`` (keys), written atomically to ``path``."""
+        path = Path(path)
+        if path.suffix.lower() != ".xlsx":
+            raise ValueError(f"Excelファイルの名前は .xlsx で終わる必要があります: {path}")
+        keys = [k for k in order if k in self._sections]
+        sections = [self._sections[k][0] for k in keys]
+        _check_unique(sections)  # each section was checked when added; numbers unique across them too
+        wb = self._wb
+        toc = wb.create_sheet(title=TOC_SHEET)
+        _write_toc(toc, sections, title=title, subtitle=subtitle, banner=banner, source_lines=list(source_lines))
+        wb._sheets = [toc, *(ws for k in keys for ws in self._sections[k][1])]
+        wb.active = 0
+        wb.properties.title = title
+        wb.properties.subject = subtitle or None
+        wb.properties.creator = "komae_analysis"
+        wb.properties.lastModifiedBy = "komae_analysis"
+        wb.properties.language = "ja-JP"
+        atomic_write_bytes(path, workbook_bytes(wb, timestamp=FIXED_TIMESTAMP))
+        return path
 
 
 def write_workbook(
@@ -508,29 +596,26 @@ def write_workbook(
         raise ValueError("sections を渡すときは tables と figures を渡さないでください")
     sections = list(sections)
     _check_items(sections)
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
+    if Path(path).suffix.lower() != ".xlsx":
         raise ValueError(f"Excelファイルの名前は .xlsx で終わる必要があります: {path}")
+    builder = WorkbookBuilder()
+    for i, section in enumerate(sections):
+        builder.add(str(i), section)
+    return builder.write(path, [str(i) for i in range(len(sections))], title=title, subtitle=subtitle,
+                         banner=banner, source_lines=source_lines)
 
-    from openpyxl import Workbook
 
-    wb = Workbook()
-    toc = wb.active
-    toc.title = TOC_SHEET
-    _write_toc(toc, sections, title=title, subtitle=subtitle, banner=banner, source_lines=list(source_lines))
-    for section in sections:
-        for table in section.tables:
-            _write_table(wb.create_sheet(title=table.number), table)
-        for figure in section.figures:
-            _write_figure(wb.create_sheet(title=figure.number), figure)
-
-    wb.properties.title = title
-    wb.properties.subject = subtitle or None
-    wb.properties.creator = "komae_analysis"
-    wb.properties.lastModifiedBy = "komae_analysis"
-    wb.properties.language = "ja-JP"
-    atomic_write_bytes(path, workbook_bytes(wb, timestamp=FIXED_TIMESTAMP))
-    return path
+def load_section(report: Path, record: dict) -> WorkbookSection:
+    """One section's tables and figures as saved in the report folder (``record``: its
+    ``sections/<id>.json``)."""
+    report = Path(report)
+    sid = record["section"]
+    tables = [AppendixTable.load(report / "tables" / "data" / sid / t["file"]) for t in record.get("tables", [])]
+    figures = [
+        AppendixFigure.load((report / "figures" / sid / f["file"]).with_suffix(".json"))
+        for f in record.get("figures", [])
+    ]
+    return WorkbookSection(record.get("title") or sid, tables, figures)
 
 
 def write_appendix_workbook(
@@ -542,23 +627,22 @@ def write_appendix_workbook(
     subtitle: str,
     banner: str | None,
     source_lines: Sequence[str] = (),
+    builder: WorkbookBuilder | None = None,
 ) -> Path | None:
     """The report's workbook from what the sections saved (``records``: the sections'
     ``sections/<id>.json``, in appendix order): tables from ``tables/data/<section>/``, figures from
-    ``figures/<section>/``, grouped under each section's title. None when nothing was saved."""
-    report = Path(report)
-    sections = []
+    ``figures/<section>/``, grouped under each section's title. ``builder`` may hold some sections
+    already (see :class:`WorkbookBuilder`). None when nothing was saved."""
+    builder = builder or WorkbookBuilder()
+    order = []
     for rec in records:
         sid = rec["section"]
-        tables = [AppendixTable.load(report / "tables" / "data" / sid / t["file"]) for t in rec.get("tables", [])]
-        figures = [
-            AppendixFigure.load((report / "figures" / sid / f["file"]).with_suffix(".json"))
-            for f in rec.get("figures", [])
-        ]
-        if tables or figures:
-            sections.append(WorkbookSection(rec.get("title") or sid, tables, figures))
-    if not sections:
+        if sid not in builder:
+            section = load_section(report, rec)
+            if not (section.tables or section.figures):
+                continue
+            builder.add(sid, section)
+        order.append(sid)
+    if not order:
         return None
-    return write_workbook(
-        (), path, title=title, subtitle=subtitle, banner=banner, source_lines=source_lines, sections=sections
-    )
+    return builder.write(path, order, title=title, subtitle=subtitle, banner=banner, source_lines=source_lines)

@@ -153,3 +153,17 @@ def test_a_current_cache_is_used_without_reading_and_later_files_do_not_matter(d
     frame, records = cache.load_traced("tokyo_juki_age5", 2023, data_copy, tmp_path)
     assert [r["path"] for r in records] == [p for p in TOKYO_2023 if "2020" not in p]
     assert pd.Timestamp(2020, 1, 1) not in set(frame["date"])
+
+
+def test_changed_ingest_code_makes_the_cache_stale(demo_data_dir, tmp_path, monkeypatch):
+    """A corrected reader (any change to the ingest modules or reference lists) rebuilds the cache."""
+    cache.load_traced("tokyo_juki_age5", 2023, demo_data_dir, tmp_path)
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("raw files read")
+
+    monkeypatch.setattr(registry, "read_sources", no_read)
+    cache.load_traced("tokyo_juki_age5", 2023, demo_data_dir, tmp_path)  # current: not read
+    monkeypatch.setattr(cache, "_code_digest", lambda: "another version of the readers")
+    with pytest.raises(AssertionError, match="raw files read"):
+        cache.load_traced("tokyo_juki_age5", 2023, demo_data_dir, tmp_path)
