@@ -52,7 +52,7 @@ TABLE_CSS = f"""
   font-weight: normal;
   text-align: left;
   background: #f6f8fa;
-  white-space: nowrap;  /* a row label (令和8年1月1日) is read as one unit */
+  white-space: nowrap;  /* a row label (a date, a name) is read as one unit */
 }}
 .komae-table-block table.komae-table tbody .text {{ text-align: left; }}
 .komae-table-block table.komae-table tbody .num {{

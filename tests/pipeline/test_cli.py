@@ -111,18 +111,20 @@ def test_failed_section_keeps_notebook_and_leaves_published_report(tmp_path, mon
 
     nb_dir = tmp_path / "notebooks"
     nb_dir.mkdir()
-    good = nbformat.read(catalogue.get("02a_population").notebook, as_version=4)
-    nbformat.write(good, nb_dir / "02a_population.ipynb")
-    bad = nbformat.read(catalogue.get("02b_population_areas").notebook, as_version=4)
-    bad.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("テスト用の失敗")'))
-    nbformat.write(bad, nb_dir / "02b_population_areas.ipynb")
+    broken = "02b_population_areas"
+    for s in catalogue.SECTIONS:  # every notebook as it is, one of them made to fail
+        nb = nbformat.read(s.notebook, as_version=4)
+        if s.id == broken:
+            nb.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("テスト用の失敗")'))
+        nbformat.write(nb, nb_dir / f"{s.id}.ipynb")
     monkeypatch.setattr(catalogue, "NOTEBOOKS_DIR", nb_dir)
 
     messages: list[str] = []
-    result = build_mod.build(load_params(2026), data_dir=demo_data_dir, out_base=out, jobs=1, echo=messages.append)
+    result = build_mod.build(load_params(2026), data_dir=demo_data_dir, out_base=out, only=["02a_population", broken],
+                             jobs=1, echo=messages.append)
     assert not result.ok and not result.published
     status = {r.id: r.status for r in result.sections}
-    assert status == {"02a_population": "ok", "02b_population_areas": "failed"}
+    assert status == {"02a_population": "ok", broken: "failed"}
     assert (first.report_dir / "manifest.json").read_bytes() == manifest_before
     kept = out / "FY2026.failed" / "notebooks" / "02b_population_areas.ipynb"
     assert kept.is_file()
