@@ -411,7 +411,7 @@ def household_text(data: PopulationData) -> str:
         text += "減っています。"
         total = s["total"]
         if total[last] < trends.peak(total).value and hh[last] > hh[first]:
-            text += "人口が減少に転じた後も世帯数は増え続けており、単身世帯の増加などによる世帯の小規模化が進んでいます。"
+            text += "人口が減少に転じた後も世帯数は増え続けており、世帯の小規模化が進んでいます。"
         else:
             text += "世帯の小規模化が進んでいます。"
     else:

@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from komae_analysis.calendar import parse_wareki, wareki_date
 from komae_analysis.fileio import sha256
@@ -38,6 +37,7 @@ from komae_analysis.ingest.common import (
 from komae_analysis.ingest.frames import (
     AREAS,
     SEXES,
+    LazySchema,
     age_order,
     count_column,
     date_column,
@@ -47,42 +47,58 @@ from komae_analysis.ingest.frames import (
 )
 from komae_analysis.reference import Choume, komae_choume
 
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+
 # ------------------------------------------------------------------------------------ schemas
 
-POPULATION_SCHEMA = pa.DataFrameSchema(
-    {
-        "date": date_column(),
-        "choume_code": text_column(pa.Check.str_matches(r"^\d{4}$")),
-        "town": text_column(pa.Check.str_length(min_value=1)),
-        "chome": pa.Column("int64", checks=pa.Check.ge(1)),
-        "area": text_column(pa.Check.isin(AREAS)),
-        "age_from": pa.Column("Int64", checks=pa.Check.in_range(0, 100), nullable=False),
-        "age_to": pa.Column("Int64", checks=pa.Check.in_range(0, 99), nullable=True),
-        "sex": text_column(pa.Check.isin(SEXES)),
-        "population": count_column(),
-    },
-    checks=[pa.Check(age_order, error="age_to < age_from")],
-    strict=True,
-    ordered=True,
-    unique=["date", "choume_code", "age_from", "sex"],
-    name="city_register_population",
-)
+def _population_schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
 
-HOUSEHOLDS_SCHEMA = pa.DataFrameSchema(
-    {
-        "date": date_column(),
-        "choume_code": text_column(pa.Check.str_matches(r"^\d{4}$")),
-        "town": text_column(pa.Check.str_length(min_value=1)),
-        "chome": pa.Column("int64", checks=pa.Check.ge(1)),
-        "area": text_column(pa.Check.isin(AREAS)),
-        "households": count_column(),
-        "population": count_column(),
-    },
-    strict=True,
-    ordered=True,
-    unique=["date", "choume_code"],
-    name="city_register_households",
-)
+    return pa.DataFrameSchema(
+        {
+            "date": date_column(),
+            "choume_code": text_column(pa.Check.str_matches(r"^\d{4}$")),
+            "town": text_column(pa.Check.str_length(min_value=1)),
+            "chome": pa.Column("int64", checks=pa.Check.ge(1)),
+            "area": text_column(pa.Check.isin(AREAS)),
+            "age_from": pa.Column("Int64", checks=pa.Check.in_range(0, 100), nullable=False),
+            "age_to": pa.Column("Int64", checks=pa.Check.in_range(0, 99), nullable=True),
+            "sex": text_column(pa.Check.isin(SEXES)),
+            "population": count_column(),
+        },
+        checks=[pa.Check(age_order, error="age_to < age_from")],
+        strict=True,
+        ordered=True,
+        unique=["date", "choume_code", "age_from", "sex"],
+        name="city_register_population",
+    )
+
+
+POPULATION_SCHEMA = LazySchema(_population_schema)
+
+def _households_schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "date": date_column(),
+            "choume_code": text_column(pa.Check.str_matches(r"^\d{4}$")),
+            "town": text_column(pa.Check.str_length(min_value=1)),
+            "chome": pa.Column("int64", checks=pa.Check.ge(1)),
+            "area": text_column(pa.Check.isin(AREAS)),
+            "households": count_column(),
+            "population": count_column(),
+        },
+        strict=True,
+        ordered=True,
+        unique=["date", "choume_code"],
+        name="city_register_households",
+    )
+
+
+HOUSEHOLDS_SCHEMA = LazySchema(_households_schema)
 
 # ------------------------------------------------------------------------------------- layout
 

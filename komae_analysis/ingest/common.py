@@ -225,6 +225,12 @@ def parse_count(
 
     Raises :class:`CountError` with a Japanese message and the expected form.
     """
+    # the common cases first (a register holds hundreds of thousands of counts): an int cell, or
+    # plain ASCII digits in a CSV
+    if type(value) is int and value >= 0:
+        return value
+    if type(value) is str and value.isascii() and value.isdigit():
+        return int(value)
     expected = _expected_text(allow_negative, allow_fraction)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return _empty(empty, expected)

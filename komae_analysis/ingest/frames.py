@@ -17,17 +17,21 @@ Dtypes: text columns are pandas' default string dtype (``str``, a StringDtype), 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaError, SchemaErrors
 
 from komae_analysis.errors import InputError, InputProblem, display_name
 from komae_analysis.reference import daily_life_areas
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+# pandera is imported where a schema is built or used (≈0.2 s): a notebook whose processed data is
+# current imports the source registry (for 出典 lines) without reading any raw file, so it never needs it.
 
 DATE_DTYPE = "datetime64[ns]"
 STRING_DTYPE = pd.StringDtype(na_value=np.nan)  # pandas 3's default text dtype ("str")
@@ -46,6 +50,8 @@ def _is_string(series: pd.Series) -> bool:
 
 def text_column(*checks: pa.Check, nullable: bool = False) -> pa.Column:
     """A text column: must really be a StringDtype (pandera alone would accept ``object``)."""
+    import pandera.pandas as pa
+
     return pa.Column(
         STRING_DTYPE,
         checks=[
@@ -59,6 +65,8 @@ def text_column(*checks: pa.Check, nullable: bool = False) -> pa.Column:
 
 def date_column() -> pa.Column:
     """The reference date: ``datetime64[ns]`` at midnight, never missing."""
+    import pandera.pandas as pa
+
     return pa.Column(
         DATE_DTYPE,
         checks=pa.Check(lambda s: (s == s.dt.normalize()).all(), element_wise=False, error="時刻を含む日付"),
@@ -68,6 +76,8 @@ def date_column() -> pa.Column:
 
 def count_column(dtype: str = "int64", *, nullable: bool = False) -> pa.Column:
     """A count of people or households: ≥ 0 (``Int64`` where it may be missing)."""
+    import pandera.pandas as pa
+
     return pa.Column(dtype, checks=pa.Check.ge(0), nullable=nullable)
 
 
@@ -133,11 +143,33 @@ def empty_frame(schema: pa.DataFrameSchema) -> pd.DataFrame:
     return typed_frame(schema, {name: [] for name in schema.columns})
 
 
+class LazySchema:
+    """A reader's pandera schema, built the first time it is used (building it imports pandera).
+
+    Stands in for the schema everywhere (``schema.columns``, ``schema.validate(...)``, ``schema.name``)."""
+
+    def __init__(self, build: Callable[[], pa.DataFrameSchema]) -> None:
+        self._build = build
+        self._schema: pa.DataFrameSchema | None = None
+
+    def get(self) -> pa.DataFrameSchema:
+        if self._schema is None:
+            self._schema = self._build()
+        return self._schema
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.get(), name)
+
+
 # ------------------------------------------------------------------------------ validation
 
 
 def validate_frame(schema: pa.DataFrameSchema, frame: pd.DataFrame, file: str | Path) -> pd.DataFrame:
     """Validate a reader's output; a failure becomes an InputError on ``file`` (all failures listed)."""
+    from pandera.errors import SchemaError, SchemaErrors
+
     try:
         return schema.validate(frame, lazy=True)
     except SchemaErrors as e:
@@ -161,6 +193,7 @@ def validate_frame(schema: pa.DataFrameSchema, frame: pd.DataFrame, file: str | 
 
 __all__ = [
     "AREAS",
+    "LazySchema",
     "DATE_DTYPE",
     "NATIONALITIES",
     "SEXES",

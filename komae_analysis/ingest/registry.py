@@ -2,8 +2,9 @@
 how it is cited, which reader reads it into which schema, and which of its files a fiscal year uses.
 Used by ``komae validate``, the processed-data cache, the build and the manifest.
 
-Entries hold the reader callable itself, so importing this module imports the readers (pandas,
-pandera). Code that only lists files or checks the processed cache (:mod:`~komae_analysis.ingest.cache`)
+Entries hold the reader callable itself, so importing this module imports the readers (and pandas;
+pandera only when a schema is first used, see :class:`~komae_analysis.ingest.frames.LazySchema`).
+Code that only lists files or checks the processed cache (:mod:`~komae_analysis.ingest.cache`)
 imports this module lazily.
 
 A fiscal year's inputs: each source has a cutoff, ``as_of(fy)`` (by default 1 April of the fiscal
@@ -23,13 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from komae_analysis.calendar import wareki_date, wareki_fy
 from komae_analysis.errors import InputError, InputProblem, display_name
 from komae_analysis.ingest import city_register, soumu_juki, ssdse, tokyo_juki
 from komae_analysis.ingest.common import list_files
-from komae_analysis.ingest.frames import empty_frame
+from komae_analysis.ingest.frames import LazySchema, empty_frame
 
 
 def fiscal_year_start(fy: int) -> dt.date:
@@ -48,7 +48,7 @@ class RawSource:
     source_ja: str  # the publication as cited, without 「出典：」 (see citation())
     provider_ja: str  # who gives it to the analysts
     reader: Callable[[Path], pd.DataFrame]  # one file → the validated tidy frame
-    schema: pa.DataFrameSchema  # what the reader returns
+    schema: LazySchema  # what the reader returns (built on first use)
     required: bool
     as_of: Callable[[int], dt.date] = field(default=fiscal_year_start)  # fy → the latest reference date used
 

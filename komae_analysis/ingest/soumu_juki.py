@@ -15,10 +15,9 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from komae_analysis.calendar import parse_wareki
 from komae_analysis.errors import display_name
@@ -30,26 +29,43 @@ from komae_analysis.ingest.common import (
     pad,
     read_csv_rows,
 )
-from komae_analysis.ingest.frames import count_column, date_column, text_column, typed_frame, validate_frame
+from komae_analysis.ingest.frames import (
+    LazySchema,
+    count_column,
+    date_column,
+    text_column,
+    typed_frame,
+    validate_frame,
+)
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
 
 # ------------------------------------------------------------------------------------- schema
 
-SCHEMA = pa.DataFrameSchema(
-    {
-        "date": date_column(),
-        "area_code": text_column(pa.Check.str_matches(r"^\d{5}$")),
-        "prefecture": text_column(pa.Check.str_length(min_value=1)),
-        "area_name": text_column(pa.Check.str_length(min_value=1)),
-        "male": count_column("Int64", nullable=True),
-        "female": count_column("Int64", nullable=True),
-        "total": count_column("Int64", nullable=False),
-        "households": count_column("Int64", nullable=True),
-    },
-    strict=True,
-    ordered=True,
-    unique=["date", "area_code"],
-    name="soumu_juki_municipal",
-)
+def _schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "date": date_column(),
+            "area_code": text_column(pa.Check.str_matches(r"^\d{5}$")),
+            "prefecture": text_column(pa.Check.str_length(min_value=1)),
+            "area_name": text_column(pa.Check.str_length(min_value=1)),
+            "male": count_column("Int64", nullable=True),
+            "female": count_column("Int64", nullable=True),
+            "total": count_column("Int64", nullable=False),
+            "households": count_column("Int64", nullable=True),
+        },
+        strict=True,
+        ordered=True,
+        unique=["date", "area_code"],
+        name="soumu_juki_municipal",
+    )
+
+
+SCHEMA = LazySchema(_schema)
 
 # ------------------------------------------------------------------------------------- layout
 

@@ -12,30 +12,40 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from komae_analysis.ingest.common import Problems, cell_text, clean_label, is_blank_row, pad, read_csv_rows
-from komae_analysis.ingest.frames import text_column, typed_frame, validate_frame
+from komae_analysis.ingest.frames import LazySchema, text_column, typed_frame, validate_frame
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
 
 # ------------------------------------------------------------------------------------- schema
 
-SCHEMA = pa.DataFrameSchema(
-    {
-        "area_code": text_column(pa.Check.str_matches(r"^\d{5}$")),
-        "prefecture": text_column(pa.Check.str_length(min_value=1)),
-        "area_name": text_column(pa.Check.str_length(min_value=1)),
-        "item_code": text_column(pa.Check.str_matches(r"^[A-Z]\d+$")),
-        "item_name": text_column(pa.Check.str_length(min_value=1)),
-        "year": pa.Column("int64", checks=pa.Check.in_range(1900, 2100)),
-        "value": pa.Column("Float64", nullable=True),
-    },
-    strict=True,
-    ordered=True,
-    unique=["area_code", "item_code"],
-    name="ssdse_a",
-)
+def _schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "area_code": text_column(pa.Check.str_matches(r"^\d{5}$")),
+            "prefecture": text_column(pa.Check.str_length(min_value=1)),
+            "area_name": text_column(pa.Check.str_length(min_value=1)),
+            "item_code": text_column(pa.Check.str_matches(r"^[A-Z]\d+$")),
+            "item_name": text_column(pa.Check.str_length(min_value=1)),
+            "year": pa.Column("int64", checks=pa.Check.in_range(1900, 2100)),
+            "value": pa.Column("Float64", nullable=True),
+        },
+        strict=True,
+        ordered=True,
+        unique=["area_code", "item_code"],
+        name="ssdse_a",
+    )
+
+
+SCHEMA = LazySchema(_schema)
 
 
 @dataclass

@@ -15,10 +15,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from komae_analysis.calendar import parse_wareki, wareki_date
 from komae_analysis.ingest.common import (
@@ -32,6 +31,7 @@ from komae_analysis.ingest.common import (
 from komae_analysis.ingest.frames import (
     NATIONALITIES,
     SEXES,
+    LazySchema,
     age_order,
     count_column,
     date_column,
@@ -41,26 +41,36 @@ from komae_analysis.ingest.frames import (
 )
 from komae_analysis.reference import TokyoArea, tokyo_areas
 
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+
 # ------------------------------------------------------------------------------------- schema
 
-SCHEMA = pa.DataFrameSchema(
-    {
-        "date": date_column(),
-        "area_level": pa.Column("int64", checks=pa.Check.isin([0, 1, 2, 3, 4])),
-        "area_code": text_column(pa.Check.str_matches(r"^13\d{3}$")),
-        "area_name": text_column(pa.Check.str_length(min_value=1)),
-        "age_from": pa.Column("Int64", checks=pa.Check.ge(0), nullable=True),
-        "age_to": pa.Column("Int64", checks=pa.Check.ge(0), nullable=True),
-        "sex": text_column(pa.Check.isin(SEXES)),
-        "nationality": text_column(pa.Check.isin(NATIONALITIES)),
-        "population": count_column(),
-    },
-    checks=[pa.Check(age_order, error="age_to < age_from")],
-    strict=True,
-    ordered=True,
-    unique=["date", "area_code", "age_from", "sex", "nationality"],
-    name="tokyo_juki_age5",
-)
+def _schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "date": date_column(),
+            "area_level": pa.Column("int64", checks=pa.Check.isin([0, 1, 2, 3, 4])),
+            "area_code": text_column(pa.Check.str_matches(r"^13\d{3}$")),
+            "area_name": text_column(pa.Check.str_length(min_value=1)),
+            "age_from": pa.Column("Int64", checks=pa.Check.ge(0), nullable=True),
+            "age_to": pa.Column("Int64", checks=pa.Check.ge(0), nullable=True),
+            "sex": text_column(pa.Check.isin(SEXES)),
+            "nationality": text_column(pa.Check.isin(NATIONALITIES)),
+            "population": count_column(),
+        },
+        checks=[pa.Check(age_order, error="age_to < age_from")],
+        strict=True,
+        ordered=True,
+        unique=["date", "area_code", "age_from", "sex", "nationality"],
+        name="tokyo_juki_age5",
+    )
+
+
+SCHEMA = LazySchema(_schema)
 
 # ------------------------------------------------------------------------------------- layout
 

@@ -48,6 +48,10 @@ SECTIONS = SECTIONS + tuple(
 '''
 
 
+#: Runs of the one-section rebuild per repeat (it takes seconds: the best of three).
+ONLY_REPEAT = 3
+
+
 def _bin(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
@@ -125,14 +129,16 @@ def bench(fy: int, repeat: int, scale: int = 1) -> dict:
                     per_section[f"jobs{jobs}"] = {s["id"]: s.get("timings", {}) | {"total": s.get("seconds")}
                                                   for s in manifest["sections"]}
                     phases[f"jobs{jobs}"] = manifest.get("phase_seconds", {})
-            # one section rebuilt on the report just published (the processed cache is warm)
+            # one section rebuilt on the report just published (the processed cache is warm); three
+            # times, as an analyst correcting a section would
             out = work / "jobs2"
-            results["only"].append(
-                _run([*komae, "build", "--fy", str(fy), *data, "--out", str(out), "--only", sections[0][0]], env)
-            )
-            manifest = json.loads((out / f"FY{fy}" / "manifest.json").read_text(encoding="utf-8"))
-            if results["only"][-1] == min(results["only"]):
-                phases["only"] = manifest.get("phase_seconds", {})
+            for _ in range(ONLY_REPEAT):
+                results["only"].append(
+                    _run([*komae, "build", "--fy", str(fy), *data, "--out", str(out), "--only", sections[0][0]], env)
+                )
+                manifest = json.loads((out / f"FY{fy}" / "manifest.json").read_text(encoding="utf-8"))
+                if results["only"][-1] == min(results["only"]):
+                    phases["only"] = manifest.get("phase_seconds", {})
             out = work / "naive"
             _cold(processed, out)
             t0 = time.perf_counter()
@@ -183,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  komae build --jobs 1 : {b['jobs1']:6.1f} 秒")
     print(f"  komae build --jobs 2 : {b['jobs2']:6.1f} 秒")
     print(f"  素朴なスクリプト     : {b['naive']:6.1f} 秒（papermill CLI → jupyter nbconvert CLI を順に）")
-    print(f"  1セクションの作り直し: {b['only']:6.1f} 秒（komae build --only {result['sections'][0]}、目標 4 秒以下）")
+    print(f"  1セクションの作り直し: {b['only']:6.1f} 秒（komae build --only {result['sections'][0]}、目標 4 秒以下。"
+          f"各回 {'、'.join(f'{x:.1f}' for x in result['seconds']['only'])} 秒）")
     print(f"  比: jobs2/素朴 = {r['jobs2_over_naive']:.2f}（目標 0.5 以下）、jobs1/素朴 = {r['jobs1_over_naive']:.2f}、"
           f"jobs2/jobs1 = {r['jobs2_over_jobs1']:.2f}")
     names = {"setup": "準備", "inputs": "入力の検査・読込", "sections": "ノートブック実行とHTML",

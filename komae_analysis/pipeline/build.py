@@ -120,11 +120,12 @@ def _build_stages(
     stage = out_base / f".FY{fy}.staging-{os.getpid()}"
     if stage.exists():
         shutil.rmtree(stage)
-    if only and published.exists():
-        # a partial build keeps the other sections of the current report
-        publish.link_tree(published, stage)
-        for s in chosen:
-            publish.remove_section_outputs(stage, s.id)
+    with publish.locked(published):
+        if only and published.exists():
+            # a partial build keeps the other sections of the current report
+            publish.link_tree(published, stage)
+            for s in chosen:
+                publish.remove_section_outputs(stage, s.id)
     stage.mkdir(parents=True, exist_ok=True)
 
     t0 = time.perf_counter()
@@ -140,9 +141,10 @@ def _build_stages(
     phases["assemble"] = time.perf_counter() - t0
     if not ok:
         failed_dir = out_base / f"FY{fy}{publish.FAILED_SUFFIX}"
-        if failed_dir.exists():
-            shutil.rmtree(failed_dir)
-        os.replace(stage, failed_dir)
+        with publish.locked(published):
+            if failed_dir.exists():
+                shutil.rmtree(failed_dir)
+            os.replace(stage, failed_dir)
         for r in results:
             if r.status != "ok":
                 echo(f"失敗: {r.id} — {r.error}")
@@ -151,7 +153,8 @@ def _build_stages(
         return BuildResult(failed_dir, results, time.perf_counter() - started, published=False)
 
     t0 = time.perf_counter()
-    publish.swap(stage, published)
+    with publish.locked(published):
+        publish.swap(stage, published)
     phases["publish"] = time.perf_counter() - t0
     total = time.perf_counter() - started
     from komae_analysis.report.manifest import rewrite_build_seconds

@@ -6,11 +6,22 @@ as ``reports/FY<YYYY>.failed/`` and the published report is never half-replaced.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 FAILED_SUFFIX = ".failed"
+
+try:  # the lock of a report folder (see locked())
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+try:
+    import msvcrt
+except ImportError:
+    msvcrt = None  # type: ignore[assignment]
 
 
 def remove_leftovers(out_base: Path, fy: int) -> None:
@@ -48,8 +59,33 @@ def remove_section_outputs(stage: Path, section_id: str) -> None:
 
 
 
+@contextlib.contextmanager
+def locked(published: Path) -> Iterator[None]:
+    """Hold the report's lock (``.<name>.lock`` beside it): builds running at the same time take
+    turns to read the published report and to swap a new one in, so each sees it whole.
+
+    An OS file lock (released by the OS if the process dies); where none is available the builds
+    are not serialised, as before."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    with open(published.with_name(f".{published.name}.lock"), "a+b") as f:
+        if fcntl is not None:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        elif msvcrt is not None:  # pragma: no cover - Windows
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            elif msvcrt is not None:  # pragma: no cover - Windows
+                f.seek(0)
+                msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+
+
 def swap(stage: Path, published: Path) -> None:
-    """Replace the published report by the staging folder with two renames (never half-replaced)."""
+    """Replace the published report by the staging folder with two renames (never half-replaced).
+    Call it holding :func:`locked`."""
     old = published.with_name(f".{published.name}.old-{os.getpid()}")
     if published.exists():
         os.replace(published, old)

@@ -138,12 +138,16 @@ def test_light_modules_do_not_import_heavy_libraries(module):
     assert heavy in ("[]", allowed.get(module, "[]")), f"{module} imports {heavy}"
 
 
-def test_analysis_modules_do_not_import_matplotlib():
-    """The build's main process imports the analysis modules (for their parameters): charts are drawn
-    in the kernels, so matplotlib is imported there, when the first figure is made."""
+def test_notebook_start_imports_no_more_than_it_needs():
+    """What a notebook imports before its first figure (the notebook API and the analysis modules;
+    the build's main process imports the same for the parameters): matplotlib comes with the first
+    figure, pandera only when raw files are read, openpyxl only when a workbook is written."""
+    from komae_analysis.pipeline.registry import warm_imports
+
     code = (
-        "import sys, komae_analysis.analysis.population as m; "
-        "print('matplotlib' in sys.modules)"
+        "import sys, importlib; "
+        f"[importlib.import_module(m) for m in {list(warm_imports())!r}]; "
+        "print(sorted(m for m in ('matplotlib', 'pandera', 'openpyxl', 'papermill', 'nbconvert') if m in sys.modules))"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert res.stdout.strip() == "False"
+    assert res.stdout.strip() == "[]"

@@ -266,7 +266,7 @@ def test_only_rebuilds_one_section_and_keeps_the_others(built_report, tmp_path, 
     assert result.ok
     report = out / "FY2026"
     assert not stale.exists()
-    assert sorted(p.name for p in out.iterdir()) == ["FY2026"]
+    assert sorted(p.name for p in out.iterdir()) == [".FY2026.lock", "FY2026"]
     assert (report / "html" / "02b_population_areas.html").read_bytes() == before
     m = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     built = {s["id"]: s["built_in_this_run"] for s in m["sections"]}
@@ -278,6 +278,40 @@ def test_only_rebuilds_one_section_and_keeps_the_others(built_report, tmp_path, 
     assert all(n in index for n in all_tables)
     # the kept section's files are the published ones, linked into the new report (not copied)
     assert (report / "html" / "02b_population_areas.html").stat().st_ino == kept_inode
+
+
+def test_concurrent_builds_leave_an_intact_report(built_report, tmp_path, demo_data_dir):
+    """Three builds of the same report at once (two partial, one full): each publishes in turn, and
+    what is published at the end is a whole report whose links and workbook are complete."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    out = tmp_path / "reports"
+    shutil.copytree(built_report, out / "FY2026")
+    env = {**os.environ, "KOMAE_PROCESSED_DIR": str(tmp_path / "processed")}
+    base = [sys.executable, "-m", "komae_analysis", "build", "--fy", "2026", "--data-dir", str(demo_data_dir),
+            "--out", str(out), "--jobs", "1"]
+    ids = [s.id for s in sections.SECTIONS]
+    runs = [subprocess.Popen([*base, "--only", ids[0]], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE),
+            subprocess.Popen([*base, "--only", ids[-1]], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE),
+            subprocess.Popen(base, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)]
+    for p in runs:
+        _out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err.decode("utf-8", "replace")
+    report = out / "FY2026"
+    assert sorted(p.name for p in out.iterdir()) == [".FY2026.lock", "FY2026"]
+    m = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert {s["id"]: s["status"] for s in m["sections"]} == {i: "ok" for i in ids}
+    recs = records(report)
+    wb = openpyxl.load_workbook(report / "tables" / "appendix_FY2026.xlsx")
+    for r in recs.values():
+        for x in r["tables"] + r["figures"]:
+            assert x["number"] in wb.sheetnames
+    index = (report / "index.html").read_text(encoding="utf-8")
+    for page, _anchor in re.findall(r'href="(html/[^"#]+)#([^"]+)"', index):
+        assert (report / page).is_file()
 
 
 def test_custom_params_file_reaches_the_notebooks(tmp_path, demo_data_dir):
