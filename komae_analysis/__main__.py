@@ -1,3 +1,3 @@
-from komae_analysis.cli import main
+from komae_analysis.cli import run
 
-raise SystemExit(main())
+run()

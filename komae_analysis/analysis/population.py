@@ -190,7 +190,8 @@ def prepare(params: Params, inputs: Mapping[str, pd.DataFrame]) -> PopulationDat
     dates = select_dates(params, settings, list(available))
     compare = _years_before(dates[-1], settings.pyramid_compare_years, available)
     keep = {*dates, compare}
-    missing = [d for d in sorted(keep) if d not in set(tokyo["date"])]
+    tokyo_dates = {pd.Timestamp(d) for d in tokyo["date"].unique()}
+    missing = [d for d in sorted(keep) if d not in tokyo_dates]
     if missing:
         raise KomaeError(
             "東京都 第7表に次の基準日のファイルがありません: " + "、".join(label_date(d) for d in missing)

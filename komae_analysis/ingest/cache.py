@@ -227,6 +227,12 @@ def prepare(
         return
     from komae_analysis.ingest import registry
 
+    # build the schemas (pandera) and import the Excel reader here, once, before ``map_fn`` may fork
+    # reading processes: they inherit them instead of importing them each
+    for sid in stale:
+        registry.source(sid).schema.get()
+    import python_calamine  # noqa: F401
+
     for sid, read in registry.read_sources(stale, data_dir, fy, map_fn).items():
         _store(sid, fy, data_dir, read, processed_base)
 

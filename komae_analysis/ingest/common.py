@@ -21,6 +21,7 @@ Row numbers are always 1-based, as a text editor (CSV lines) or a spreadsheet (E
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import re
@@ -70,7 +71,14 @@ def clean_label(value: Any) -> str:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    if type(value) is str:  # the same labels recur on every row (ages, towns): computed once each
+        return _clean_text(value)
+    return _clean_text(str(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _clean_text(value: str) -> str:
+    text = unicodedata.normalize("NFKC", value)
     text = _SPACE_BETWEEN_RE.sub("", text)
     return _WS_RE.sub(" ", text).strip()
 
@@ -227,9 +235,12 @@ def parse_count(
     """
     # the common cases first (a register holds hundreds of thousands of counts): an int cell, or
     # plain ASCII digits in a CSV
-    if type(value) is int and value >= 0:
+    kind = type(value)
+    if kind is int and value >= 0:
         return value
-    if type(value) is str and value.isascii() and value.isdigit():
+    if kind is float and value >= 0 and value.is_integer():  # Excel numbers come as floats (3.0)
+        return int(value)
+    if kind is str and value.isascii() and value.isdigit():
         return int(value)
     expected = _expected_text(allow_negative, allow_fraction)
     if value is None or (isinstance(value, float) and math.isnan(value)):

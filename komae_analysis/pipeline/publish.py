@@ -61,26 +61,29 @@ def remove_section_outputs(stage: Path, section_id: str) -> None:
 
 @contextlib.contextmanager
 def locked(published: Path) -> Iterator[None]:
-    """Hold the report's lock (``.<name>.lock`` beside it): builds running at the same time take
-    turns to read the published report and to swap a new one in, so each sees it whole.
+    """Hold the reports folder's lock: builds running at the same time take turns to read the
+    published report and to swap a new one in, so each sees it whole.
 
-    An OS file lock (released by the OS if the process dies); where none is available the builds
-    are not serialised, as before."""
-    published.parent.mkdir(parents=True, exist_ok=True)
-    with open(published.with_name(f".{published.name}.lock"), "a+b") as f:
-        if fcntl is not None:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        elif msvcrt is not None:  # pragma: no cover - Windows
-            f.seek(0)
-            msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+    An OS lock, released by the OS if the process dies: on the reports folder itself where the OS can
+    lock a folder (POSIX ``flock``), else on a ``.<name>.lock`` file beside the report (Windows)."""
+    folder = published.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    if fcntl is not None:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+        return
+    with open(published.with_name(f".{published.name}.lock"), "a+b") as f:  # pragma: no cover - Windows
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
         try:
             yield
         finally:
-            if fcntl is not None:
-                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
-            elif msvcrt is not None:  # pragma: no cover - Windows
-                f.seek(0)
-                msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
 
 
 def swap(stage: Path, published: Path) -> None:

@@ -55,7 +55,7 @@ def run_section(
     started = time.perf_counter()
     result = SectionResult(section_id, "ok", 0.0, nb_out.relative_to(stage_dir).as_posix())
     try:
-        papermill.execute_notebook(
+        executed = papermill.execute_notebook(
             str(section.notebook),
             str(nb_out),
             parameters={"fy": fy, "params_file": params_file, "data_dir": data_dir, "out_dir": str(stage_dir)},
@@ -74,7 +74,7 @@ def run_section(
         result.timings["execute"] = time.perf_counter() - started
         t0 = time.perf_counter()
         html = stage_dir / "html" / f"{section_id}.html"
-        render_html(nb_out, html, title=section.full_title)
+        render_html(executed, html, title=section.full_title)  # the executed notebook, not re-read
         result.timings["html"] = time.perf_counter() - t0
         result.html = html.relative_to(stage_dir).as_posix()
     except Exception as exc:  # a failing notebook must not stop the other sections

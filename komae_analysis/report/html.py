@@ -11,6 +11,7 @@ import functools
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.report.fonts import font_path
@@ -83,11 +84,12 @@ def warm_exporter() -> None:
     exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"komae": {"title": "", "css": ""}})
 
 
-def render_html(notebook: Path, html: Path, *, title: str) -> None:
-    """Executed notebook → committee HTML: no code cells, lang="ja", no CDN scripts."""
+def render_html(notebook: Any, html: Path, *, title: str) -> None:
+    """Executed notebook (a path, or the notebook node itself) → committee HTML: no code cells,
+    lang="ja", no CDN scripts."""
     import nbformat
 
-    nb = nbformat.read(str(notebook), as_version=4)
+    nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, str | Path) else notebook
     nb.metadata["title"] = title
     body, _ = exporter().from_notebook_node(nb, resources={"komae": {"title": title, "css": page_css()}})
     atomic_write_bytes(html, body.encode("utf-8"))

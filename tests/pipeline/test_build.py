@@ -266,7 +266,7 @@ def test_only_rebuilds_one_section_and_keeps_the_others(built_report, tmp_path, 
     assert result.ok
     report = out / "FY2026"
     assert not stale.exists()
-    assert sorted(p.name for p in out.iterdir()) == [".FY2026.lock", "FY2026"]
+    assert sorted(p.name for p in out.iterdir()) == ["FY2026"]
     assert (report / "html" / "02b_population_areas.html").read_bytes() == before
     m = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     built = {s["id"]: s["built_in_this_run"] for s in m["sections"]}
@@ -301,7 +301,7 @@ def test_concurrent_builds_leave_an_intact_report(built_report, tmp_path, demo_d
         _out, err = p.communicate(timeout=600)
         assert p.returncode == 0, err.decode("utf-8", "replace")
     report = out / "FY2026"
-    assert sorted(p.name for p in out.iterdir()) == [".FY2026.lock", "FY2026"]
+    assert sorted(p.name for p in out.iterdir()) == ["FY2026"]
     m = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert {s["id"]: s["status"] for s in m["sections"]} == {i: "ok" for i in ids}
     recs = records(report)
