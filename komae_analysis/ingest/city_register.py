@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 # ------------------------------------------------------------------------------------ schemas
 
+
 def _population_schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
@@ -78,6 +79,7 @@ def _population_schema() -> pa.DataFrameSchema:
 
 POPULATION_SCHEMA = LazySchema(_population_schema)
 
+
 def _households_schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
@@ -99,6 +101,7 @@ def _households_schema() -> pa.DataFrameSchema:
 
 
 HOUSEHOLDS_SCHEMA = LazySchema(_households_schema)
+
 
 # ------------------------------------------------------------------------------------- layout
 
@@ -320,8 +323,6 @@ def _read_city_sheet(
                     found=found[c],
                 )
     return data, total_row, clean
-
-
 
 
 # -------------------------------------------------------------------------------- the readers

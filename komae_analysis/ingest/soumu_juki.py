@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 # ------------------------------------------------------------------------------------- schema
 
+
 def _schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
@@ -66,6 +67,7 @@ def _schema() -> pa.DataFrameSchema:
 
 
 SCHEMA = LazySchema(_schema)
+
 
 # ------------------------------------------------------------------------------------- layout
 

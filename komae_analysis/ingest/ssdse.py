@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 # ------------------------------------------------------------------------------------- schema
 
+
 def _schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 # ------------------------------------------------------------------------------------- schema
 
+
 def _schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
@@ -71,6 +72,7 @@ def _schema() -> pa.DataFrameSchema:
 
 
 SCHEMA = LazySchema(_schema)
+
 
 # ------------------------------------------------------------------------------------- layout
 
