@@ -174,12 +174,12 @@ def test_bad_input_stops_build_and_validate(case, pristine, tmp_path, capsys, mo
 
 def test_cp932_and_utf8_copies_build_the_same_numbers(pristine, tmp_path):
     """The 東京都 file as the city may receive it: cp932 (as bundled) or UTF-8 with BOM."""
-    from komae_analysis.ingest import cache as datasets
+    from komae_analysis.ingest import cache
 
     data = tmp_path / "raw"
     shutil.copytree(pristine, data)
     p = data / TOKYO
     p.write_bytes(p.read_bytes().decode("cp932").encode("utf-8-sig"))
-    a = datasets.load("tokyo_juki_age5", 2026, pristine, processed_base=tmp_path / "p1")
-    b = datasets.load("tokyo_juki_age5", 2026, data, processed_base=tmp_path / "p2")
+    a = cache.load("tokyo_juki_age5", 2026, pristine, processed_base=tmp_path / "p1")
+    b = cache.load("tokyo_juki_age5", 2026, data, processed_base=tmp_path / "p2")
     assert a.equals(b)
