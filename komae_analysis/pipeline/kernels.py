@@ -9,6 +9,7 @@ and zmq are imported lazily: the CLI and the notebooks never need them.
 from __future__ import annotations
 
 import functools
+import tempfile
 from typing import Any
 
 from komae_analysis import paths
@@ -32,8 +33,12 @@ class WarmKernel:
         # (ours and papermill's) is closed for sure, however long the process lives
         self.context = zmq.asyncio.Context()
         self.km = AsyncKernelManager(kernel_name="python3", config=Config(KERNEL_CONFIG), context=self.context)
+        # the kernel's own output (start-up warnings, a crash's traceback) goes to a private log, not
+        # to the user's terminal; :attr:`problem` keeps the end of a traceback found there
+        self._log = tempfile.TemporaryFile(prefix="komae-kernel-", suffix=".log")  # noqa: SIM115  (closed in close())
+        self.problem: str | None = None
         try:
-            run_sync(self.km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+            run_sync(self.km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR), stdout=self._log, stderr=self._log)
             self.kc = self.km.client()
             # the shell channel is all a warm-up needs (no heartbeat thread, nothing to read back)
             self.kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
@@ -41,6 +46,7 @@ class WarmKernel:
             if self.km.has_kernel:
                 run_sync(self.km.shutdown_kernel)(now=True)
             self.context.destroy(linger=0)
+            self._log.close()
             raise
         # queued by ZMQ until the kernel is up; silent: the notebook's execution counts start at 1
         self.kc.execute(_warm_up_code(imports), silent=True, store_history=False)
@@ -60,6 +66,11 @@ class WarmKernel:
                 run_sync(self.km.shutdown_kernel)(now=True)
         finally:
             self.context.destroy(linger=0)
+            self._log.seek(0)
+            text = self._log.read().decode("utf-8", "replace")
+            self._log.close()
+            if "Traceback" in text:
+                self.problem = "カーネルのエラー出力: " + " / ".join(text.strip().splitlines()[-3:])
 
 
 @functools.cache

@@ -184,22 +184,20 @@ class SectionRunner:
                 warm = self._try_warm_kernel() if not self._queue.empty() else None
                 result = run_section(section.id, *self._args, warm=current)
                 with self._lock:
+                    self._note_kernel_problem(current)
                     self._results[result.id] = result
                     _echo_result(self._echo, result, len(self._results), len(self._sections))
         finally:
             if warm is not None:
                 warm.close()
+                with self._lock:
+                    self._note_kernel_problem(warm)
             close_thread_loop()
 
-
-def _close_thread_loop() -> None:
-    """Close the asyncio loop that jupyter_client/nbclient made for this thread: left open, its
-    file descriptors would live until the garbage collector finds it (many builds in one process)."""
-    from jupyter_core.utils import ensure_event_loop
-
-    loop = ensure_event_loop()
-    if not loop.is_running():
-        loop.close()
+    def _note_kernel_problem(self, warm: WarmKernel | None) -> None:
+        """A traceback a kernel printed (e.g. it could not start) goes to the manifest, not the terminal."""
+        if warm is not None and warm.problem:
+            self.warmup_errors.append(warm.problem)
 
 
 def _echo_result(echo: Callable[[str], None], r: SectionResult, i: int, n: int) -> None:

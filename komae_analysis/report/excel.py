@@ -109,6 +109,7 @@ def _styles() -> SimpleNamespace:
         header_fill=PatternFill(fill_type="solid", start_color="FFDCE6F1", end_color="FFDCE6F1"),
         section_fill=PatternFill(fill_type="solid", start_color="FFF2F2F2", end_color="FFF2F2F2"),
         total_fill=PatternFill(fill_type="solid", start_color="FFEEF2F6", end_color="FFEEF2F6"),
+        highlight_fill=PatternFill(fill_type="solid", start_color="FFFFF3D6", end_color="FFFFF3D6"),
         banner_fill=PatternFill(fill_type="solid", start_color="FFFDE9E7", end_color="FFFDE9E7"),
         title=Font(name=FONT_NAME, bold=True, size=13),
         toc_title=Font(name=FONT_NAME, bold=True, size=16),
@@ -281,6 +282,7 @@ def _write_table(ws: Worksheet, table: AppendixTable, styles: _StyleCache | None
     ws.row_dimensions[HEADER_ROW].height = header_lines * LINE_HEIGHT + 4
 
     totals = table.total_row_positions()
+    highlights = table.highlight_row_positions()
     aligns = {
         num: s.Alignment(horizontal="right" if num else "left", vertical="top", wrap_text=not num)
         for num in (True, False)
@@ -293,19 +295,23 @@ def _write_table(ws: Worksheet, table: AppendixTable, styles: _StyleCache | None
         r = FIRST_DATA_ROW + i
         lines = 1
         is_total = i in totals
+        is_highlight = i in highlights
         for j, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
             fmt = fmts[col]
             cell = ws.cell(row=r, column=j, value=cell_value(value, fmt))
 
-            def style(cell: Any, fmt: str = fmt, num: bool = numeric[j - 1], is_total: bool = is_total) -> None:
+            def style(cell: Any, fmt: str = fmt, num: bool = numeric[j - 1], is_total: bool = is_total,
+                      is_highlight: bool = is_highlight) -> None:
                 cell.number_format = EXCEL_FORMATS[fmt]
                 cell.border = s.total_border if is_total else s.border
-                cell.font = s.total if is_total else s.body
+                cell.font = s.total if is_total or is_highlight else s.body
                 if is_total:
                     cell.fill = s.total_fill
+                elif is_highlight:
+                    cell.fill = s.highlight_fill
                 cell.alignment = aligns[num]
 
-            styles.apply(cell, ("cell", fmt, numeric[j - 1], is_total), style)
+            styles.apply(cell, ("cell", fmt, numeric[j - 1], is_total, is_highlight), style)
             if not numeric[j - 1]:
                 lines = max(lines, wrapped_lines(shown[j - 1], widths[j - 1]))
         if lines > 1:

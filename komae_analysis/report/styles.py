@@ -68,6 +68,11 @@ TABLE_CSS = f"""
   border-top: 2px solid #1a1a1a;
   background: #eef2f6;
 }}
+.komae-table-block table.komae-table tbody tr.emphasis th,
+.komae-table-block table.komae-table tbody tr.emphasis td {{
+  font-weight: bold;
+  background: #fff3d6;
+}}
 .komae-table-source, .komae-table-note, .komae-figure-source, .komae-figure-note {{
   font-size: 0.85rem;
   margin: 0.25em 0 0 0;

@@ -123,7 +123,9 @@ class AppendixTable(Artefact):
     ``text``; other columns get :func:`~komae_analysis.report.numbers.default_format`. ``unit`` is
     the 単位 line printed at the top right (「単位：人、％」); a table with a ``pct`` column must say
     ％ there. ``total_rows`` lists the positions of 合計/小計 rows (0-based, negative counts from
-    the end: ``[-1]`` is the last row): they are printed bold with a rule above.
+    the end: ``[-1]`` is the last row): they are printed bold with a rule above. ``highlight_rows``
+    (same positions) marks rows the reader should find at once, e.g. 狛江市 in a ranking: tinted and
+    bold, without the rule of a total.
     """
 
     KIND = "表"
@@ -134,6 +136,7 @@ class AppendixTable(Artefact):
     unit: str | None = None
     formats: dict[str, str] = field(default_factory=dict)
     total_rows: list[int] = field(default_factory=list)
+    highlight_rows: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.check_common()
@@ -141,6 +144,7 @@ class AppendixTable(Artefact):
             raise TypeError(f"{self.where}: frame は pandas.DataFrame にしてください")
         self.formats = dict(self.formats or {})
         self.total_rows = list(self.total_rows or [])
+        self.highlight_rows = list(self.highlight_rows or [])
         self.validate()
 
     # -- checks ----------------------------------------------------------------------------------
@@ -193,6 +197,7 @@ class AppendixTable(Artefact):
                 f"単位の行に「{PCT_UNIT}」を書いてください（例: 単位：人、％）"
             )
         self.total_row_positions()
+        self.highlight_row_positions()
         for c in cols:
             for i, v in enumerate(self.frame[c].tolist()):
                 try:
@@ -202,16 +207,23 @@ class AppendixTable(Artefact):
 
     def total_row_positions(self) -> frozenset[int]:
         """``total_rows`` as 0-based positions from the top (checked: ints within the table, unique)."""
+        return self._positions(self.total_rows, "total_rows")
+
+    def highlight_row_positions(self) -> frozenset[int]:
+        """``highlight_rows`` as 0-based positions from the top (checked like ``total_rows``)."""
+        return self._positions(self.highlight_rows, "highlight_rows")
+
+    def _positions(self, rows: list[int], name: str) -> frozenset[int]:
         n = len(self.frame)
         out: set[int] = set()
-        for r in self.total_rows:
+        for r in rows:
             if isinstance(r, bool) or not isinstance(r, int):
-                raise ValueError(f"{self.where}: total_rows は行の位置（整数）で指定してください: {r!r}")
+                raise ValueError(f"{self.where}: {name} は行の位置（整数）で指定してください: {r!r}")
             if not -n <= r < n:
-                raise ValueError(f"{self.where}: total_rows の {r} は表の範囲外です（{n}行）")
+                raise ValueError(f"{self.where}: {name} の {r} は表の範囲外です（{n}行）")
             pos = r % n
             if pos in out:
-                raise ValueError(f"{self.where}: total_rows で同じ行が2回指定されています（{r}）")
+                raise ValueError(f"{self.where}: {name} で同じ行が2回指定されています（{r}）")
             out.add(pos)
         return frozenset(out)
 
@@ -246,6 +258,7 @@ class AppendixTable(Artefact):
         numeric = {c: fmts[c] in NUMERIC_FORMATS for c in cols}
         row_header = bool(cols) and not numeric[cols[0]]
         totals = self.total_row_positions()
+        highlights = self.highlight_row_positions()
         parts: list[str] = []
         if css:
             parts.append(f"<style>\n{TABLE_CSS}\n</style>")
@@ -272,7 +285,8 @@ class AppendixTable(Artefact):
                     cells.append(f'<th scope="row" class="{cls}">{esc(value)}</th>')
                 else:
                     cells.append(f'<td class="{cls}">{esc(value)}</td>')
-            tr = '<tr class="total">' if i in totals else "<tr>"
+            kinds = [k for k, rows in (("total", totals), ("emphasis", highlights)) if i in rows]
+            tr = f'<tr class="{" ".join(kinds)}">' if kinds else "<tr>"
             parts.append(tr + "".join(cells) + "</tr>")
         parts.append("</tbody>")
         parts.append("</table>")
@@ -316,6 +330,7 @@ class AppendixTable(Artefact):
                 "unit": self.unit,
                 "formats": dict(self.formats),
                 "total_rows": list(self.total_rows),
+                "highlight_rows": list(self.highlight_rows),
                 "columns": list(self.frame.columns),
                 "object_columns": _object_column_info(self.frame),
                 "n_rows": len(self.frame),
@@ -348,4 +363,5 @@ class AppendixTable(Artefact):
             unit=meta.get("unit"),
             formats=dict(meta.get("formats", {})),
             total_rows=list(meta.get("total_rows", [])),
+            highlight_rows=list(meta.get("highlight_rows", [])),
         )

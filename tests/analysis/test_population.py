@@ -303,7 +303,7 @@ def test_ranking_table_states_the_rule_and_ranks_among_shibu(data):
     text = pop.ranking_text(data)
     assert "狛江市の高齢化率（26.3％）は高い方から3番目" in text and "国立市（30.0％）" in text
     ranking = pop.shibu_ranking_table(data)
-    assert list(ranking.frame["市"])[:3] == ["国立市", "三鷹市", "狛江市"] and ranking.total_rows == [2]
+    assert list(ranking.frame["市"])[:3] == ["国立市", "三鷹市", "狛江市"] and ranking.highlight_rows == [2]
 
 
 def test_comparison_text_uses_page_names(data):

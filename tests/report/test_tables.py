@@ -386,3 +386,25 @@ def test_save_creates_directory(tmp_path):
     target: Path = tmp_path / "tables" / "data" / "02_statistics"
     json_path = sample_table().save(target)
     assert json_path.exists() and (target / "表2-1-3.parquet").exists()
+
+
+def test_highlight_rows_render_apart_from_totals(tmp_path):
+    """A row to find at once (the city in a ranking) is marked highlight, not total, in HTML, in the
+    saved table and in Excel."""
+    import openpyxl
+
+    from komae_analysis.report.excel import write_workbook
+
+    frame = pd.DataFrame({"市": ["A市", "狛江市", "計"], "人口": [10, 20, 30]})
+    t = AppendixTable(number="表9-9-1", title="確認", frame=frame, source="確認", highlight_rows=[1], total_rows=[-1])
+    rows = re.findall(r"<tr(?: class=\"([^\"]*)\")?>", t.to_html(css=False).split("<tbody>")[1])
+    assert rows == ["", "emphasis", "total"]  # not "highlight": that is the class of code in pages
+    t.save(tmp_path)
+    assert AppendixTable.load(tmp_path / "表9-9-1.json").highlight_rows == [1]
+    write_workbook([t], tmp_path / "a.xlsx", title="確認")
+    ws = openpyxl.load_workbook(tmp_path / "a.xlsx")["表9-9-1"]
+    fills = {r: ws.cell(r, 2).fill.start_color.rgb for r in (4, 5, 6)}
+    assert fills[5] == "FFFFF3D6" and fills[4] != fills[5] and fills[6] != fills[5]
+    assert ws.cell(5, 2).font.b and not ws.cell(4, 2).font.b
+    with pytest.raises(ValueError, match="highlight_rows の 5 は表の範囲外"):
+        AppendixTable(title="確認", frame=frame, source="確認", highlight_rows=[5])

@@ -185,7 +185,7 @@ def test_shibu_ranking_highlights_the_city(built_report, demo_data_dir):
     rates = list(t.frame["高齢化率"])
     assert rates == sorted(rates, reverse=True)
     komae = list(t.frame["市"]).index("狛江市")
-    assert t.total_rows == [komae]
+    assert t.highlight_rows == [komae] and t.total_rows == []
     rec = json.loads((built_report / "sections" / f"{ID}.json").read_text(encoding="utf-8"))
     alt = next(f["alt"] for f in rec["figures"] if f["title"].startswith("東京都市部の高齢化率"))
     assert "上から高い順" in alt and f"{t.frame.loc[komae, '順位']}位" in alt

@@ -202,7 +202,7 @@ def shibu_ranking_table(data: PopulationData) -> AppendixTable:
         notes=[f"高齢化率の高い順（順位は四捨五入する前の値による）。{data.city_name}の行を強調している。",
                *_missing_note(cmp)],
         formats={"順位": "int", "高齢化率": "pct", "後期高齢者率": "pct"},
-        total_rows=[city_row],
+        highlight_rows=[city_row],
     )
 
 
