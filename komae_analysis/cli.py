@@ -2,6 +2,9 @@
 
 Every user mistake (bad input, bad parameters, unknown section) is printed in Japanese with a
 non-zero exit; a traceback is printed only for a real programming error.
+
+Each command imports what it needs when it runs (the build machinery, the readers, the demo
+generator), so that ``komae sections`` or a usage error answers at once.
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.ingest import cache
 from komae_analysis.params import Params
 from komae_analysis.pipeline import registry
+from komae_analysis.report.charts import AppendixFigure
 from komae_analysis.report.html import demo_banner_html
+from komae_analysis.report.tables import AppendixTable
 
 
 class SectionContext:
@@ -66,9 +68,6 @@ class SectionContext:
     def show(self, *items: Any) -> None:
         """Number, save and display tables and figures; display strings as commentary paragraphs."""
         from IPython.display import HTML, Markdown, display
-
-        from komae_analysis.report.charts import AppendixFigure
-        from komae_analysis.report.tables import AppendixTable
 
         for item in items:
             if isinstance(item, AppendixTable):

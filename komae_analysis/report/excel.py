@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from komae_analysis.fileio import atomic_write_bytes, workbook_bytes
 from komae_analysis.report.artefact import check_number
-from komae_analysis.report.charts import AppendixFigure, png_size
+from komae_analysis.report.charts import DPI, AppendixFigure, png_size
 from komae_analysis.report.numbers import EXCEL_FORMATS, NUMERIC_FORMATS, cell_value
 from komae_analysis.report.tables import AppendixTable
 
@@ -343,8 +343,6 @@ def _picture(png: bytes, *, row: int, alt: str, name: str) -> Any:
     from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
     from openpyxl.drawing.xdr import XDRPositiveSize2D
     from openpyxl.utils.units import pixels_to_EMU
-
-    from komae_analysis.report.charts import DPI
 
     img = Image(io.BytesIO(png))
     width_px, height_px = png_size(png)
