@@ -1,9 +1,10 @@
 """The deterministic demo data set (``komae demo-data``).
 
-One generator per source, named like the readers in :mod:`komae_analysis.ingest`:
-:mod:`~komae_analysis.demo.tokyo_juki` (東京都 第7表 CSVs) and :mod:`~komae_analysis.demo.city_register`
-(the city's register workbooks), both written from one run of the shared cohort simulation
-(:mod:`~komae_analysis.demo.population_model`), so that 狛江市's 第7表 rows equal its register.
+One generator per source, named like the readers in :mod:`komae_analysis.ingest`: every module of
+this package with a ``write(out_dir, seed)`` function (see :func:`generators`). The population
+sources (東京都 第7表 CSVs, the city's register workbooks) are written from one run of the shared
+cohort simulation (:mod:`~komae_analysis.demo.population_model`), so that 狛江市's 第7表 rows equal
+its register.
 
 Everything it writes is INVENTED, calibrated on a few real published figures, and marked as demo
 data: ``_demo_data.json`` in the data folder (the build shows a デモデータ banner when it exists) and

@@ -1,6 +1,7 @@
 """Raw inputs → validated tidy frames.
 
-One module per publisher layout, each holding its reader and its pandera schema side by side:
+One module per publisher layout, each holding its reader and its pandera schema side by side (the
+registry's ``SOURCES`` is the complete list), e.g.:
 
 - :mod:`~komae_analysis.ingest.tokyo_juki` — 東京都「住民基本台帳による東京都の世帯と人口」第7表.
 - :mod:`~komae_analysis.ingest.soumu_juki` — 総務省「住民基本台帳に基づく人口、人口動態及び世帯数」市区町村別.

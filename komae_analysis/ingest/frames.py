@@ -1,9 +1,8 @@
 """What every tidy frame shares: the column builders of the pandera schemas, one way to build a
 typed frame from a schema, the empty frame of a schema, and the last-gate validation.
 
-Each reader module (:mod:`~komae_analysis.ingest.tokyo_juki`, :mod:`~komae_analysis.ingest.soumu_juki`,
-:mod:`~komae_analysis.ingest.ssdse`, :mod:`~komae_analysis.ingest.city_register`) holds its own schema
-beside its reader, built with the helpers here.
+Each reader module (one per publisher layout, listed in :data:`komae_analysis.ingest.registry.SOURCES`)
+holds its own schema beside its reader, built with the helpers here.
 
 Every reader checks its input in detail and explains problems in terms of the raw file; the
 schemas are the last gate on what leaves a reader: column names and order, dtypes, allowed values,

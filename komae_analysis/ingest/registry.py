@@ -51,6 +51,9 @@ class RawSource:
     schema: LazySchema  # what the reader returns (built on first use)
     required: bool
     as_of: Callable[[int], dt.date] = field(default=fiscal_year_start)  # fy → the latest reference date used
+    #: for a source whose files are editions rather than dated (SSDSE): the columns that identify a
+    #: value across editions; where two editions hold the same one, the newest edition's is kept
+    edition_key: tuple[str, ...] = ()
 
 
 SOURCES: tuple[RawSource, ...] = (
@@ -111,6 +114,7 @@ SOURCES: tuple[RawSource, ...] = (
         reader=ssdse.read_ssdse_a,
         schema=ssdse.SCHEMA,
         required=False,
+        edition_key=("area_code", "item_code", "year"),
     ),
 )
 
@@ -281,7 +285,8 @@ def _combine(src: RawSource, frames: list[tuple[Path, pd.DataFrame]]) -> pd.Data
     else:
         parts.sort(key=lambda f: str(f.attrs.get("edition", "")))
         out = pd.concat(parts, ignore_index=True)
-        out = out.drop_duplicates(["area_code", "item_code", "year"], keep="last").reset_index(drop=True)
+        if src.edition_key:
+            out = out.drop_duplicates(list(src.edition_key), keep="last").reset_index(drop=True)
     out.attrs = {}
     return out
 
