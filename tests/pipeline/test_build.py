@@ -4,7 +4,6 @@ files with openpyxl / csv, independently of the package's readers and summaries.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -39,28 +38,6 @@ def register_by_age(xlsx: Path) -> dict[int, int]:
 def register_households(xlsx: Path) -> int:
     ws = openpyxl.load_workbook(xlsx, read_only=True)["町丁目別世帯数"]
     return sum(int(r[3]) for r in ws.iter_rows(min_row=6, values_only=True) if r[0] not in (None, "合計"))
-
-
-def tokyo_area_totals(csv_path: Path) -> dict[str, tuple[int, int, int]]:
-    """area code → (total, 65+, 75+) from the 第7表 CSV's detail rows, read with the csv module."""
-    raw = csv_path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp932")
-    out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in csv.reader(text.splitlines()):
-        if len(row) < 6 or row[3] != "1":
-            continue
-        n = 0 if row[5].strip() in ("-", "") else int(row[5].replace(",", ""))
-        m = re.match(r"(\d+)", row[4])
-        age = int(m.group(1)) if m else None
-        out[row[1]][0] += n
-        if age is not None and age >= 65:
-            out[row[1]][1] += n
-        if age is not None and age >= 75:
-            out[row[1]][2] += n
-    return {k: tuple(v) for k, v in out.items()}
 
 
 def records(report: Path) -> dict[str, dict]:
