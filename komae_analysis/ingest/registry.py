@@ -116,6 +116,19 @@ SOURCES: tuple[RawSource, ...] = (
         required=False,
         edition_key=("area_code", "item_code", "year"),
     ),
+    # <sources households>
+
+    # <sources projection>
+
+    # <sources peers>
+
+    # <sources care>
+
+    # <sources disability>
+
+    # <sources community>
+
+    # <sources recidivism>
 )
 
 _BY_ID = {s.id: s for s in SOURCES}

@@ -102,6 +102,19 @@ SECTIONS: tuple[Section, ...] = (
         inputs=("tokyo_juki_age5", "city_register_population", "city_register_households"),
         numbering="2-2",
     ),
+    # <section 02c_households>
+
+    # <section 02d_projection>
+
+    # <section 02e_peers>
+
+    # <section 02f_care>
+
+    # <section 02g_disability>
+
+    # <section 02h_community>
+
+    # <section 02i_recidivism>
 )
 
 #: Parameters the build injects into every section notebook; each notebook's parameters cell must
