@@ -60,6 +60,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return run_params(path=args.params) if args.params else run_params(args.fy or 2026)
 
     result = build(params, data_dir=args.data_dir, out_base=args.out, only=args.only, jobs=args.jobs)
+    if result.input_error is not None:
+        for p in result.input_error.problems:
+            print(f"エラー: {p.format_ja()}", file=sys.stderr)
+        stopped = [r.id for r in result.sections if r.status == "not_built"]
+        print(f"入力データに{len(result.input_error.problems)}件の問題があるため、"
+              f"{'、'.join(stopped)} を作成しませんでした（reports/ の公開中のレポートは変更していません）。",
+              file=sys.stderr)
+        return EXIT_USER_ERROR
     if not result.ok:
         print(f"エラー: {sum(r.status != 'ok' for r in result.sections)}件のセクションが失敗しました。", file=sys.stderr)
         return EXIT_SECTION_FAILED

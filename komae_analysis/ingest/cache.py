@@ -216,7 +216,9 @@ def prepare(
 ) -> None:
     """Bring the cache of several sources for fiscal year ``fy`` up to date at once, reading each raw
     file once for all the sources that use it; ``map_fn`` (a process pool's ``map``) may read files
-    in parallel. Raises one InputError listing every problem of every source."""
+    in parallel. Raises one :class:`~komae_analysis.ingest.registry.SourcesError` (an InputError)
+    listing every problem of every source and which source each belongs to; the sources read
+    cleanly are cached all the same."""
     data_dir = _data_dir(data_dir)
     stale = [
         sid
@@ -233,7 +235,13 @@ def prepare(
         registry.source(sid).schema.get()
     import python_calamine  # noqa: F401
 
-    for sid, read in registry.read_sources(stale, data_dir, fy, map_fn).items():
+    try:
+        reads = registry.read_sources(stale, data_dir, fy, map_fn)
+    except registry.SourcesError as exc:
+        for sid, read in exc.reads.items():
+            _store(sid, fy, data_dir, read, processed_base)
+        raise
+    for sid, read in reads.items():
         _store(sid, fy, data_dir, read, processed_base)
 
 

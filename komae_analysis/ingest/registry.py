@@ -325,15 +325,28 @@ def read_sources(
         for sid, read in result.items():
             reads[sid][path] = read
     out: dict[str, SourceRead] = {}
-    problems: list[InputProblem] = []
+    failed: dict[str, list[InputProblem]] = {}
     for sid in ids:
         src = source(sid)
         frames, dates, found = _read_all(src, data_dir, reads[sid], fy)
-        problems.extend(found)
-        out[sid] = SourceRead(_combine(src, frames), [p for p, _f in frames], dates)
-    if problems:
-        raise InputError(_dedupe(problems))
+        if found:
+            failed[sid] = found
+        else:
+            out[sid] = SourceRead(_combine(src, frames), [p for p, _f in frames], dates)
+    if failed:
+        raise SourcesError(failed, out)
     return out
+
+
+class SourcesError(InputError):
+    """Some sources of a :func:`read_sources` call have problems: every problem (as an
+    :class:`InputError`), which source each belongs to, and the sources that were read cleanly, so
+    that a build can go on with the sections that do not need the failing ones."""
+
+    def __init__(self, by_source: dict[str, list[InputProblem]], reads: dict[str, SourceRead]) -> None:
+        self.by_source = by_source
+        self.reads = reads
+        super().__init__(_dedupe([p for found in by_source.values() for p in found]))
 
 
 def load_many(
@@ -386,6 +399,7 @@ __all__ = [
     "SOURCES",
     "RawSource",
     "SourceRead",
+    "SourcesError",
     "citation",
     "files",
     "fiscal_year_start",

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from komae_analysis import calendar, paths
-from komae_analysis.errors import KomaeError
+from komae_analysis.errors import InputError, KomaeError
 from komae_analysis.fileio import atomic_write_bytes
 from komae_analysis.ingest import cache
 from komae_analysis.params import Params
@@ -50,6 +50,8 @@ class BuildResult:
     seconds: float
     published: bool
     phases: dict[str, float] = field(default_factory=dict)
+    #: the problems of the inputs that stopped some sections (the others were built, not published)
+    input_error: InputError | None = None
 
     @property
     def ok(self) -> bool:
@@ -104,14 +106,24 @@ def _build_stages(
     fy = params.fiscal_year
     t0 = time.perf_counter()
     source_ids = sorted({i for s in chosen for i in s.inputs})
-    if jobs > 1:
-        # the raw files are parsed in parallel processes (the readers are pure Python); the
-        # processes fork from here, so first let the section threads settle into waiting
-        runner.wait_idle()
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            cache.prepare(source_ids, fy, data_dir, map_fn=pool.map)
-    else:
-        cache.prepare(source_ids, fy, data_dir)
+    input_error: InputError | None = None
+    blocked: dict[str, str] = {}
+    try:
+        if jobs > 1:
+            # the raw files are parsed in parallel processes (the readers are pure Python); the
+            # processes fork from here, so first let the section threads settle into waiting
+            runner.wait_idle()
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                cache.prepare(source_ids, fy, data_dir, map_fn=pool.map)
+        else:
+            cache.prepare(source_ids, fy, data_dir)
+    except InputError as exc:
+        # a failing source stops only the sections that read it; if that is all of them, the
+        # build stops here with every problem (nothing is written)
+        blocked = blocked_sections(chosen, getattr(exc, "by_source", None))
+        if not blocked or len(blocked) == len(chosen):
+            raise
+        input_error = exc
     phases["inputs"] = time.perf_counter() - t0
     echo(f"入力データを確認しました（{len(source_ids)}種類）。")
 
@@ -131,7 +143,7 @@ def _build_stages(
     t0 = time.perf_counter()
     # the kept sections' workbook sheets are made while the chosen ones run (this thread only waits)
     workbook = _WorkbookAhead(stage, _section_records(stage)) if only else None
-    results = runner.run(params, data_dir, stage)
+    results = runner.run(params, data_dir, stage, skip=blocked)
     ok = all(r.status == "ok" for r in results)
     phases["sections"] = time.perf_counter() - t0
 
@@ -146,11 +158,19 @@ def _build_stages(
                 shutil.rmtree(failed_dir)
             os.replace(stage, failed_dir)
         for r in results:
-            if r.status != "ok":
+            if r.status == "failed":
                 echo(f"失敗: {r.id} — {r.error}")
                 echo(f"  実行済みノートブック（エラー箇所を含む）: {failed_dir / r.notebook}")
+            elif r.status != "ok":
+                echo(f"作成せず: {r.id} — {r.error}")
+        if input_error is not None:
+            built = [r.id for r in results if r.status == "ok"]
+            if built:
+                echo(f"ほかのセクション（{'、'.join(built)}）は作成し、{failed_dir} に置きました。"
+                     f"問題のないセクションだけを公開するには: komae build --only {' '.join(built)}")
         echo(f"公開中のレポート（{published}）は変更していません。")
-        return BuildResult(failed_dir, results, time.perf_counter() - started, published=False)
+        return BuildResult(failed_dir, results, time.perf_counter() - started, published=False,
+                           input_error=input_error)
 
     t0 = time.perf_counter()
     with publish.locked(published):
@@ -162,6 +182,24 @@ def _build_stages(
     rewrite_build_seconds(published, total, phases)
     return BuildResult(published, results, total, published=True, phases=phases)
 
+
+
+def blocked_sections(
+    chosen: list[catalogue.Section], by_source: dict[str, list] | None
+) -> dict[str, str]:
+    """Section id → why it cannot be built, for the chosen sections that read a failing source
+    (``by_source``: failing source id → its problems); empty when the failures are not known by source."""
+    if not by_source:
+        return {}
+    from komae_analysis.ingest import registry  # already imported: it raised the error
+
+    out: dict[str, str] = {}
+    for s in chosen:
+        failing = [i for i in s.inputs if i in by_source]
+        if failing:
+            names = "、".join(f"「{registry.source(i).title_ja}」" for i in failing)
+            out[s.id] = f"入力データ{names}に問題があるため作成しませんでした"
+    return out
 
 
 # --- assembly: workbook, index, manifest ------------------------------------------------
@@ -195,7 +233,7 @@ def assemble(
         builder=workbook,
     )
     manifest = manifests.build_manifest(
-        stage, params, data_dir, [dataclasses.asdict(r) for r in results], records, seconds=seconds, jobs=jobs
+        stage, params, data_dir, [{**dataclasses.asdict(r), "title": catalogue.get(r.id).full_title} for r in results], records, seconds=seconds, jobs=jobs
     )
     manifest["kernel_warmup_errors"] = list(warmup_errors or [])
     atomic_write_bytes(

@@ -29,7 +29,7 @@ CELL_TIMEOUT = 600
 @dataclass
 class SectionResult:
     id: str
-    status: str  # "ok" | "failed"
+    status: str  # "ok" | "failed" | "not_built" (an input it reads has problems)
     seconds: float
     notebook: str  # path relative to the report folder
     html: str | None = None
@@ -119,6 +119,8 @@ class SectionRunner:
         self._cancel = threading.Event()
         self._lock = threading.Lock()
         self._results: dict[str, SectionResult] = {}
+        self._done = 0
+        self._total = len(sections)
         self._args: tuple[str, int, str, str] = ("", 0, "", "")
         self._idle = threading.Semaphore(0)  # released by each thread once its kernel is launched
         self.warmup_errors: list[str] = []
@@ -136,10 +138,19 @@ class SectionRunner:
         for _ in self._threads:
             self._idle.release()
 
-    def run(self, params: Params, data_dir: Path, stage: Path) -> list[SectionResult]:
+    def run(
+        self, params: Params, data_dir: Path, stage: Path, skip: dict[str, str] | None = None
+    ) -> list[SectionResult]:
+        """Run the sections (in registry order, ``workers`` at a time); ``skip``: section id → why it
+        is not run (its result has the status ``"not_built"`` and that reason as its error)."""
+        skip = skip or {}
         self._args = (params.source_file, params.fiscal_year, str(data_dir), str(stage))
         for s in self._sections:
-            self._queue.put(s)
+            if s.id in skip:
+                self._results[s.id] = SectionResult(s.id, "not_built", 0.0, "", error=skip[s.id])
+            else:
+                self._queue.put(s)
+        self._total = self._queue.qsize()
         self._go.set()
         # the HTML exporter is needed when the first notebook has run: build it meanwhile (after the
         # inputs phase, so no file-reading process forks while this thread imports)
@@ -186,7 +197,8 @@ class SectionRunner:
                 with self._lock:
                     self._note_kernel_problem(current)
                     self._results[result.id] = result
-                    _echo_result(self._echo, result, len(self._results), len(self._sections))
+                    self._done += 1
+                    _echo_result(self._echo, result, self._done, self._total)
         finally:
             if warm is not None:
                 warm.close()

@@ -81,7 +81,8 @@ def build_manifest(
         sections_out.append(entry)
     for r in results:  # a section that failed before finish() has no record
         if r["id"] not in {s["id"] for s in sections_out}:
-            sections_out.append({"id": r["id"], "status": r["status"], "seconds": round(r["seconds"], 2),
+            sections_out.append({"id": r["id"], "title": r.get("title", r["id"]), "status": r["status"],
+                                 "seconds": round(r["seconds"], 2),
                                  "notebook": r["notebook"], "error": r["error"], "built_in_this_run": True})
 
     # the files as the notebooks read them (recorded with their sha256 by SectionContext.data)

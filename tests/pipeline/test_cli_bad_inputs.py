@@ -137,6 +137,14 @@ CASES: dict[str, tuple[str, Callable[[Path], str]]] = {
 }
 
 
+def _sections_reading(file: str) -> list[str]:
+    from komae_analysis.ingest.registry import source
+    from komae_analysis.pipeline.registry import SECTIONS
+
+    folder = file.split("/")[0]
+    return [s.id for s in SECTIONS if any(source(i).folder == folder for i in s.inputs)]
+
+
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory, demo_data_dir) -> Path:
     """The demo data of the two latest reference dates only: enough for every input check, and the
@@ -158,7 +166,10 @@ def test_bad_input_stops_build_and_validate(case, pristine, tmp_path, capsys, mo
     expected = breaker(data)
     out = tmp_path / "reports"
 
-    assert main(["build", "--data-dir", str(data), "--out", str(out)]) == 1
+    # the sections that read the broken file (a build of all sections would build the others: see
+    # test_a_failing_source_stops_only_its_sections)
+    only = _sections_reading(file)
+    assert main(["build", "--data-dir", str(data), "--out", str(out), "--only", *only]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if Path(file).name in line]
@@ -183,3 +194,37 @@ def test_cp932_and_utf8_copies_build_the_same_numbers(pristine, tmp_path):
     a = cache.load("tokyo_juki_age5", 2026, pristine, processed_base=tmp_path / "p1")
     b = cache.load("tokyo_juki_age5", 2026, data, processed_base=tmp_path / "p2")
     assert a.equals(b)
+
+
+def test_a_failing_source_stops_only_its_sections(demo_data_dir, tmp_path, capsys, monkeypatch):
+    """A broken city-register workbook stops the sections that read it; the others are built (kept
+    beside the published report for checking, not published), the messages name the file and the
+    sections stopped, and the exit code is 1."""
+    from komae_analysis.ingest.registry import source
+    from komae_analysis.pipeline.registry import SECTIONS
+
+    def reads_city(s) -> bool:
+        return any(source(i).folder == "city_register" for i in s.inputs)
+
+    stopped = [s.id for s in SECTIONS if reads_city(s)]
+    others = [s.id for s in SECTIONS if not reads_city(s)]
+    if not others:
+        pytest.skip("every registered section reads the city register")
+    monkeypatch.setenv("KOMAE_PROCESSED_DIR", str(tmp_path / "processed"))
+    data = tmp_path / "raw"
+    shutil.copytree(demo_data_dir, data)
+    expected = missing_sheet(data)
+    out = tmp_path / "reports"
+
+    assert main(["build", "--data-dir", str(data), "--out", str(out), "--only", *stopped[:1], *others[:1]]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert any(expected in line and Path(CITY).name in line for line in captured.err.splitlines()), captured.err
+    assert f"{stopped[0]} を作成しませんでした" in captured.err
+    assert not (out / "FY2026").exists(), "a build with an input problem must not publish"
+    failed = out / "FY2026.failed"
+    assert (failed / "html" / f"{others[0]}.html").exists()
+    assert not (failed / "html" / f"{stopped[0]}.html").exists()
+    index = (failed / "index.html").read_text(encoding="utf-8")
+    assert "元の統計データに問題があるため作成していません" in index
+    assert f"komae build --only {others[0]}" in captured.out
