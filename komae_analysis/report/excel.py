@@ -298,7 +298,9 @@ def _write_table(ws: Worksheet, table: AppendixTable, styles: _StyleCache | None
         is_highlight = i in highlights
         for j, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
             fmt = fmts[col]
-            cell = ws.cell(row=r, column=j, value=cell_value(value, fmt))
+            stored = cell_value(value, fmt)
+            # a missing cell shows its mark (「－」, 「…」, 「x」) as in the HTML table
+            cell = ws.cell(row=r, column=j, value=shown[j - 1] if stored is None else stored)
 
             def style(cell: Any, fmt: str = fmt, num: bool = numeric[j - 1], is_total: bool = is_total,
                       is_highlight: bool = is_highlight) -> None:

@@ -12,7 +12,9 @@ Table conventions (Japanese statistical tables):
 - a negative number is printed with △ (△1,234), in HTML and through the Excel number format;
 - a share (``pct``) is printed as a bare number (24.3) and the table's 単位 line says ％; Excel holds
   the percentage (24.25…), not the fraction, so that what an editor copies is what is printed;
-- a missing value is 「－」 in HTML and an empty cell in Excel;
+- a missing value is 「－」 (該当数値なし), in HTML and as the text of the Excel cell; a table can mark a
+  missing cell with another of the standard marks instead (:data:`MARKS`: 「…」 for a figure not
+  available or not published, 「x」 for one withheld to protect respondents);
 - a difference shown beside two printed values is the difference of the printed values
   (:func:`pct_diff`, :func:`diff_of_shown`).
 """
@@ -34,6 +36,7 @@ from komae_analysis.calendar import wareki_date
 __all__ = [
     "EXCEL_FORMATS",
     "FORMATS",
+    "MARKS",
     "MISSING",
     "NEGATIVE",
     "NUMERIC_FORMATS",
@@ -57,8 +60,15 @@ __all__ = [
 
 #: The mark of a negative number in tables.
 NEGATIVE = "△"
-#: How a missing value is shown in HTML (Excel leaves the cell empty).
+#: How a missing value is shown (in HTML and as the text of the Excel cell).
 MISSING = "－"
+#: The marks a table cell may show instead of a number, as in Japanese official statistics, and what
+#: each means (for the 注 of a table that uses them).
+MARKS: dict[str, str] = {
+    "－": "該当数値なし",
+    "…": "数値が得られないもの（未公表・不詳）",
+    "x": "秘匿（個人や事業所が特定されないよう数値を伏せたもの）",
+}
 
 #: The number formats a table column can have, and the Excel number format each one maps to.
 EXCEL_FORMATS: dict[str, str] = {

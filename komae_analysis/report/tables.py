@@ -29,7 +29,7 @@ from komae_analysis.report.artefact import (
     slug,
     source_line,
 )
-from komae_analysis.report.numbers import FORMATS, NUMERIC_FORMATS, default_format, format_value
+from komae_analysis.report.numbers import FORMATS, MARKS, NUMERIC_FORMATS, default_format, format_value
 from komae_analysis.report.numbers import is_missing as _is_missing
 from komae_analysis.report.styles import TABLE_CSS
 
@@ -125,7 +125,10 @@ class AppendixTable(Artefact):
     ％ there. ``total_rows`` lists the positions of 合計/小計 rows (0-based, negative counts from
     the end: ``[-1]`` is the last row): they are printed bold with a rule above. ``highlight_rows``
     (same positions) marks rows the reader should find at once, e.g. 狛江市 in a ranking: tinted and
-    bold, without the rule of a total.
+    bold, without the rule of a total. ``marks`` maps a missing cell, ``(row position, column)``, to
+    the standard mark it shows instead of 「－」 (:data:`~komae_analysis.report.numbers.MARKS`:
+    「…」 not available, 「x」 withheld); a marked cell must be missing in ``frame``, so a mark never
+    hides a number. The table's 注 should say what its marks mean.
     """
 
     KIND = "表"
@@ -137,6 +140,7 @@ class AppendixTable(Artefact):
     formats: dict[str, str] = field(default_factory=dict)
     total_rows: list[int] = field(default_factory=list)
     highlight_rows: list[int] = field(default_factory=list)
+    marks: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.check_common()
@@ -145,6 +149,7 @@ class AppendixTable(Artefact):
         self.formats = dict(self.formats or {})
         self.total_rows = list(self.total_rows or [])
         self.highlight_rows = list(self.highlight_rows or [])
+        self.marks = {(int(r), str(c)): m for (r, c), m in (self.marks or {}).items()}
         self.validate()
 
     # -- checks ----------------------------------------------------------------------------------
@@ -198,12 +203,26 @@ class AppendixTable(Artefact):
             )
         self.total_row_positions()
         self.highlight_row_positions()
+        self._check_marks()
         for c in cols:
             for i, v in enumerate(self.frame[c].tolist()):
                 try:
                     format_value(v, fmts[c])
                 except ValueError as exc:
                     raise ValueError(f"{where}: 列「{c}」の{i + 1}行目: {exc}") from exc
+
+    def _check_marks(self) -> None:
+        n = len(self.frame)
+        for (r, c), mark in self.marks.items():
+            where = f"{self.where}: marks の（{r}, {c}）"
+            if c not in self.frame.columns:
+                raise ValueError(f"{where}: 列「{c}」はありません")
+            if not 0 <= r < n:
+                raise ValueError(f"{where}: 行の位置は0～{n - 1}で指定してください")
+            if mark not in MARKS:
+                raise ValueError(f"{where}: 記号「{mark}」は使えません（{'、'.join(MARKS)}）")
+            if not _is_missing(self.frame[c].iloc[r]):
+                raise ValueError(f"{where}: 記号は値のないセルにだけ付けられます（値: {self.frame[c].iloc[r]!r}）")
 
     def total_row_positions(self) -> frozenset[int]:
         """``total_rows`` as 0-based positions from the top (checked: ints within the table, unique)."""
@@ -237,6 +256,8 @@ class AppendixTable(Artefact):
         """The frame as the text printed in each cell (the same text Excel displays)."""
         fmts = self.column_formats()
         data = {c: [format_value(v, fmts[c]) for v in self.frame[c].tolist()] for c in self.frame.columns}
+        for (r, c), mark in self.marks.items():
+            data[c][r] = mark
         return pd.DataFrame(data, columns=list(self.frame.columns), dtype=object)
 
     # -- HTML ------------------------------------------------------------------------------------
@@ -331,6 +352,7 @@ class AppendixTable(Artefact):
                 "formats": dict(self.formats),
                 "total_rows": list(self.total_rows),
                 "highlight_rows": list(self.highlight_rows),
+                "marks": [[r, c, m] for (r, c), m in sorted(self.marks.items())],
                 "columns": list(self.frame.columns),
                 "object_columns": _object_column_info(self.frame),
                 "n_rows": len(self.frame),
@@ -364,4 +386,5 @@ class AppendixTable(Artefact):
             formats=dict(meta.get("formats", {})),
             total_rows=list(meta.get("total_rows", [])),
             highlight_rows=list(meta.get("highlight_rows", [])),
+            marks={(r, c): m for r, c, m in meta.get("marks", [])},
         )

@@ -200,7 +200,7 @@ def test_table_sheet_cells_equal_frame(workbook_path):
             cell = ws.cell(row=4 + i, column=j)
             assert cell.number_format == expected_formats[col], (col, i)
             if pd.isna(value):
-                assert cell.value is None, (col, i)
+                assert cell.value == "－", (col, i)  # the mark printed in the HTML table
             elif expected_formats[col] == "@":
                 assert cell.value == value
                 assert cell.alignment.horizontal == "left"
@@ -227,8 +227,8 @@ def test_values_by_hand(workbook_path):
     assert ws["B4"].value == 82258
     assert ws["C7"].value == 24.25  # 0.24250 stored as the percentage
     assert ws["C4"].value == 100.0
-    assert ws["C8"].value is None  # NaN → empty
-    assert ws["D5"].value is None  # pd.NA → empty
+    assert ws["C8"].value == "－"  # NaN → the mark, as in HTML
+    assert ws["D5"].value == "－"  # pd.NA → the mark
     assert ws["E7"].value == 1234567
     # a negative number is stored negative; the format prints it with △
     assert ws["E6"].value == -3 and ws["E6"].number_format.split(";")[1] == '"△"#,##0'

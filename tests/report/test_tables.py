@@ -408,3 +408,34 @@ def test_highlight_rows_render_apart_from_totals(tmp_path):
     assert ws.cell(5, 2).font.b and not ws.cell(4, 2).font.b
     with pytest.raises(ValueError, match="highlight_rows の 5 は表の範囲外"):
         AppendixTable(title="確認", frame=frame, source="確認", highlight_rows=[5])
+
+
+def test_marks_show_in_html_and_excel_and_survive_saving(tmp_path):
+    """A cell not available prints 「…」 and a withheld one 「x」 instead of 「－」, in the HTML table and
+    as the Excel cell's text; a mark can only be put on a missing value, so it never hides a number."""
+    import openpyxl
+
+    from komae_analysis.report.excel import write_workbook
+
+    frame = pd.DataFrame({"年度": ["令和5年度", "令和6年度"], "件数": [pd.NA, 12], "割合": [float("nan"), 0.5]})
+    t = AppendixTable(title="記号の表", frame=frame, source="出典：テスト", unit="単位：件、％",
+                      formats={"件数": "int", "割合": "pct"}, marks={(0, "件数"): "…", (0, "割合"): "x"})
+    t.number = "表9-9-1"
+    assert t.formatted().values.tolist() == [["令和5年度", "…", "x"], ["令和6年度", "12", "50.0"]]
+    html = t.to_html(css=False)
+    assert '<td class="num">…</td>' in html and '<td class="num">x</td>' in html
+    loaded = AppendixTable.load(t.save(tmp_path / "t"))
+    assert loaded.marks == {(0, "件数"): "…", (0, "割合"): "x"}
+    path = write_workbook([t], tmp_path / "t.xlsx", title="テスト")
+    ws = openpyxl.load_workbook(path)["表9-9-1"]
+    assert [ws["B4"].value, ws["C4"].value, ws["B5"].value, ws["C5"].value] == ["…", "x", 12, 50.0]
+
+    with pytest.raises(ValueError, match="値のないセルにだけ"):
+        AppendixTable(title="t", frame=frame, source="出典：テスト", unit="単位：件、％",
+                      formats={"割合": "pct"}, marks={(1, "件数"): "x"})
+    with pytest.raises(ValueError, match="記号「\\*」は使えません"):
+        AppendixTable(title="t", frame=frame, source="出典：テスト", unit="単位：件、％",
+                      formats={"割合": "pct"}, marks={(0, "件数"): "*"})
+    with pytest.raises(ValueError, match="列「なし」はありません"):
+        AppendixTable(title="t", frame=frame, source="出典：テスト", unit="単位：件、％",
+                      formats={"割合": "pct"}, marks={(0, "なし"): "x"})
