@@ -116,12 +116,20 @@ def read_ssdse_a(path: str | Path) -> pd.DataFrame:
 # ---------------------------------------------------------------- step 1: the header lines
 
 _LABEL_START = ["地域コード", "都道府県", "市区町村"]
+_ITEM_CODE = re.compile(r"[A-Z]\d+")
 
 Line = tuple[int, list[str]]
 
 
-def _is_code_line(cells: Sequence[str]) -> bool:
-    return bool(cells) and clean_label(cells[0]).startswith("SSDSE-A")
+def _is_code_line(cells: Sequence[str], *, strict: bool = True) -> bool:
+    """The edition in the first cell; ``strict``: and mostly item codes from the fourth cell on (so
+    that a title line 「SSDSE-A-2026 …」 above the header is not taken for it)."""
+    if not cells or not clean_label(cells[0]).startswith("SSDSE-A"):
+        return False
+    if not strict:
+        return True
+    codes = [clean_label(c) for c in cells[3:]]
+    return len(codes) > 0 and sum(bool(_ITEM_CODE.fullmatch(c)) for c in codes) * 2 >= len(codes)
 
 
 def _is_label_line(cells: Sequence[str]) -> bool:
@@ -136,6 +144,8 @@ def _header_lines(rows: list[Line], problems: Problems) -> tuple[tuple[Line, Lin
     ``地域コード | 都道府県 | 市区町村``, and the year line is the one non-blank line between them."""
     head = [(i, line, cells) for i, (line, cells) in enumerate(rows[:HEADER_SEARCH_ROWS])]
     code = next(((i, line, c) for i, line, c in head if _is_code_line(c)), None)
+    if code is None:  # an edition line whose item codes are malformed: read it, to say which cells
+        code = next(((i, line, c) for i, line, c in head if _is_code_line(c, strict=False)), None)
     label = next(((i, line, c) for i, line, c in head if _is_label_line(c)), None)
     if code is None:
         first = next(((line, c) for _i, line, c in head if not is_blank_row(c)), None)
@@ -182,7 +192,7 @@ def _header(lines: tuple[Line, Line, Line], problems: Problems) -> _Items:
     for j in range(3, len(codes)):
         code = clean_label(codes[j])
         name = clean_label(labels[j])
-        if not re.fullmatch(r"[A-Z]\d+", code):
+        if not _ITEM_CODE.fullmatch(code):
             problems.add(
                 "項目コードの書き方が違います",
                 row=l1,
