@@ -307,6 +307,8 @@ def prepare(params: Params, inputs: Mapping[str, pd.DataFrame]) -> PeersData:
     if years[POPULATION] is None or years[AGED] is None:
         return PeersData(params, settings, available=False,
                          reason=f"{calendar.wareki_year(cutoff)}以前の国勢調査の人口が")
+    # one value per area, item and year (the source registry keeps the newest edition's; so does this)
+    frame = frame.drop_duplicates(["area_code", "item_code", "year"], keep="last")
     chosen = pd.Series([years[c] or -1 for c in frame["item_code"]], index=frame.index)
     kept = frame[frame["year"] == chosen]
     names = frame.drop_duplicates("area_code", keep="last").set_index("area_code")[["prefecture", "area_name"]]
