@@ -19,7 +19,8 @@ Pure functions from the tidy ``ssdse_a`` frame to appendix tables, figures and c
 - Ranks are 1 = highest, from the unrounded values (ties share the better rank); differences
   printed beside two printed values are differences of the printed values.
 
-A section without the SSDSE-A file gets one sentence in place of each table and figure.
+A section without the SSDSE-A file gets one sentence in place of its first table, a short one under
+each later heading, and nothing else.
 """
 
 from __future__ import annotations
@@ -327,7 +328,11 @@ def prepare(params: Params, inputs: Mapping[str, pd.DataFrame]) -> PeersData:
 
 
 # --- shared wording -----------------------------------------------------------------------
-def unavailable_text(data: PeersData) -> str:
+def unavailable_text(data: PeersData, *, short: bool = False) -> str:
+    """The sentence shown in place of the section's first table (``short``: under a later heading;
+    the other tables, figures and commentary are then empty)."""
+    if short:
+        return "データがないため掲載していません。"
     what = data.reason or "統計センター「教育用標準データセット（SSDSE-A）」のデータが"
     return f"{what}ないため、{data.city_name}と類似自治体との比較は掲載していません。"
 
@@ -512,7 +517,7 @@ def shibu_label(data: PeersData) -> str:
 def shibu_position_table(data: PeersData) -> AppendixTable | str:
     """The city against the 東京都市部 cities: value, mean, median, difference from the median, rank."""
     if not data.available:
-        return unavailable_text(data)
+        return unavailable_text(data, short=True)
     frame = _position_frame(data, data.shibu, "26市" if len(data.shibu) == 26 else f"{len(data.shibu)}市")
     return AppendixTable(
         title=f"{shibu_label(data)}の中での{data.city_name}の位置",
@@ -533,7 +538,7 @@ def shibu_position_table(data: PeersData) -> AppendixTable | str:
 def shibu_list_table(data: PeersData) -> AppendixTable | str:
     """The 東京都市部 cities on the two key indicators, ordered by 65歳以上の単独世帯の割合 (highest first)."""
     if not data.available:
-        return unavailable_text(data)
+        return ""
     a, s = (indicator(k) for k in KEY_INDICATORS)
     ra, rs = ranks(data, data.shibu, a.key), ranks(data, data.shibu, s.key)
     order = sorted(data.shibu, key=lambda c: (rs.get(c, 10_000), c))
@@ -568,7 +573,7 @@ def shibu_figure(data: PeersData) -> AppendixFigure | str:
     """Dot plots of the 東京都市部 cities (highest at the top) on 高齢化率 and 65歳以上の単独世帯の割合,
     the city's dot emphasised, the median dashed."""
     if not data.available:
-        return unavailable_text(data)
+        return ""
     fig = new_figure(8.0, max(5.0, 0.24 * len(data.shibu) + 1.6))
     axes = fig.subplots(1, 2)
     alt_parts = []
@@ -618,7 +623,7 @@ def overview_figure(data: PeersData) -> AppendixFigure | str:
     the other cities as grey dots, the median as a tick, the city as an emphasised dot with its value
     and rank."""
     if not data.available:
-        return unavailable_text(data)
+        return ""
     rows = [i for i in INDICATORS if data.values.loc[list(data.shibu), i.key].notna().any()]
     fig = new_figure(8.0, 0.42 * len(rows) + 1.3)
     ax = fig.add_subplot()
@@ -693,7 +698,7 @@ def shibu_text(data: PeersData) -> str:
     """Two paragraphs: the city's place on the two key indicators, then the indicators where it
     stands among the three highest or lowest of the 東京都市部 cities."""
     if not data.available:
-        return unavailable_text(data)
+        return ""
     group = "26市" if len(data.shibu) == 26 else f"{len(data.shibu)}市"
     first = []
     for n, key in enumerate(KEY_INDICATORS):
@@ -726,7 +731,7 @@ def similar_label(data: PeersData) -> str:
 def similar_table(data: PeersData) -> AppendixTable | str:
     """The city and the nationwide similar cities, highest 高齢化率 first, the city's row emphasised."""
     if not data.available:
-        return unavailable_text(data)
+        return unavailable_text(data, short=True)
     if not data.similar:
         return (f"{rule_text(data)}この条件に合う市がないため、全国の類似市との比較は掲載していません。")
     group = [data.city, *data.similar]
@@ -760,7 +765,7 @@ def similar_table(data: PeersData) -> AppendixTable | str:
 
 def similar_position_table(data: PeersData) -> AppendixTable | str:
     if not data.available:
-        return unavailable_text(data)
+        return ""
     if not data.similar:
         return "全国の類似市がないため、類似市の中での位置は掲載していません。"
     group = [data.city, *data.similar]
@@ -782,7 +787,7 @@ def similar_position_table(data: PeersData) -> AppendixTable | str:
 
 def similar_text(data: PeersData) -> str:
     if not data.available:
-        return unavailable_text(data)
+        return ""
     if not data.similar:
         return "全国の類似市の条件に合う市がありません。"
     group = [data.city, *data.similar]
