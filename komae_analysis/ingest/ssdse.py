@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from komae_analysis.ingest.common import Problems, cell_text, clean_label, is_blank_row, pad, read_csv_rows
+from komae_analysis.ingest.common import (
+    HEADER_SEARCH_ROWS,
+    Problems,
+    cell_text,
+    clean_label,
+    is_blank_row,
+    pad,
+    read_csv_rows,
+)
 from komae_analysis.ingest.frames import LazySchema, text_column, typed_frame, validate_frame
 
 if TYPE_CHECKING:
@@ -87,47 +95,96 @@ def read_ssdse_a(path: str | Path) -> pd.DataFrame:
     """SSDSE-A (統計センター 教育用標準データセット, 市区町村) → long frame
     ``area_code, prefecture, area_name, item_code, item_name, year, value``.
 
-    Three header lines: item codes (line 1, starting with the edition ``SSDSE-A-2023``), the year of
-    each item (line 2), Japanese labels (line 3); then one line per municipality keyed ``R`` + the
-    5-digit code. ``item_name`` is the label NFKC-normalised. ``value`` is a nullable float: explicit
-    missing markers ("-", "…", "x", "***") are NA, never zero. The edition is in ``frame.attrs``.
+    Three header lines: item codes (starting with the edition ``SSDSE-A-2023``), the year of each
+    item, Japanese labels (``地域コード | 都道府県 | 市区町村 | …``); then one line per municipality
+    keyed ``R`` + the 5-digit code. The header lines are found by what they hold, within the first
+    20 lines, not by position: a title or blank line above them (a header shifted down) still reads.
+    ``item_name`` is the label NFKC-normalised. ``value`` is a nullable float: full-width digits and
+    thousands separators are read as numbers; explicit missing markers ("-", "－", "…", "x", "***")
+    are NA, never zero. The edition is in ``frame.attrs``.
     """
     path = Path(path)
     rows = read_csv_rows(path).rows
     problems = Problems(path)
-    items = _header(rows, problems)
-    areas = _parse_rows(rows[3:], items, len(rows[0][1]), problems)
+    lines, first_data = _header_lines(rows, problems)
+    items = _header(lines, problems)
+    areas = _parse_rows(rows[first_data:], items, len(lines[0][1]), problems)
     problems.raise_if_any()
     return _frame(items, areas, path)
 
 
 # ---------------------------------------------------------------- step 1: the header lines
 
+_LABEL_START = ["地域コード", "都道府県", "市区町村"]
+_ITEM_CODE = re.compile(r"[A-Z]\d+")
 
-def _header(rows: list[tuple[int, list[str]]], problems: Problems) -> _Items:
-    """The three header lines checked: the edition and, per item column, code, year and label."""
-    if len(rows) < 4:
-        problems.add("SSDSE-Aの様式ではありません（見出し3行とデータ行が必要です）", found=f"{len(rows)}行")
-        problems.raise_if_any()
-    (l1, codes), (l2, years), (l3, labels) = rows[0], rows[1], rows[2]
-    edition = clean_label(codes[0]) if codes else ""
-    if not edition.startswith("SSDSE-A"):
+Line = tuple[int, list[str]]
+
+
+def _is_code_line(cells: Sequence[str], *, strict: bool = True) -> bool:
+    """The edition in the first cell; ``strict``: and mostly item codes from the fourth cell on (so
+    that a title line 「SSDSE-A-2026 …」 above the header is not taken for it)."""
+    if not cells or not clean_label(cells[0]).startswith("SSDSE-A"):
+        return False
+    if not strict:
+        return True
+    codes = [clean_label(c) for c in cells[3:]]
+    return len(codes) > 0 and sum(bool(_ITEM_CODE.fullmatch(c)) for c in codes) * 2 >= len(codes)
+
+
+def _is_label_line(cells: Sequence[str]) -> bool:
+    return [clean_label(x) for x in cells[:3]] == _LABEL_START
+
+
+def _header_lines(rows: list[Line], problems: Problems) -> tuple[tuple[Line, Line, Line], int]:
+    """The item-code line, the year line and the label line, found by their contents within the
+    first lines (blank or title lines above them are skipped), and the index of the first data row.
+
+    The code line starts with the edition (``SSDSE-A-2026``), the label line with
+    ``地域コード | 都道府県 | 市区町村``, and the year line is the one non-blank line between them."""
+    head = [(i, line, cells) for i, (line, cells) in enumerate(rows[:HEADER_SEARCH_ROWS])]
+    code = next(((i, line, c) for i, line, c in head if _is_code_line(c)), None)
+    if code is None:  # an edition line whose item codes are malformed: read it, to say which cells
+        code = next(((i, line, c) for i, line, c in head if _is_code_line(c, strict=False)), None)
+    label = next(((i, line, c) for i, line, c in head if _is_label_line(c)), None)
+    if code is None:
+        first = next(((line, c) for _i, line, c in head if not is_blank_row(c)), None)
         problems.add(
-            "1行目がSSDSE-Aの項目コード行ではありません",
-            row=l1,
+            "SSDSE-Aの項目コードの行（1列目が版名「SSDSE-A-YYYY」の行）がありません",
+            row=first[0] if first else None,
             column="A列",
             expected="SSDSE-A-YYYY | Prefecture | Municipality | A1101 …",
-            found=edition or "（空欄）",
+            found=cell_text(first[1][0]) if first and first[1] else "（空欄）",
         )
-    if len(labels) < 3 or [clean_label(x) for x in labels[:3]] != ["地域コード", "都道府県", "市区町村"]:
+    if label is None:
         problems.add(
-            "3行目の見出しが違います",
-            row=l3,
+            "項目名の行（地域コード | 都道府県 | 市区町村 | …）がありません",
+            row=code[1] + 2 if code else None,
             expected="地域コード | 都道府県 | 市区町村 | …",
-            found=" | ".join(clean_label(x) for x in labels[:3]),
+            found=f"最初の{HEADER_SEARCH_ROWS}行に見つかりません",
         )
     problems.raise_if_any()
+    assert code is not None and label is not None
+    between = [(line, c) for i, line, c in head if code[0] < i < label[0] and not is_blank_row(c)]
+    if label[0] < code[0] or len(between) != 1:
+        problems.add(
+            "見出しの3行（項目コード・年度・項目名）の並びが違います",
+            row=code[1],
+            expected="項目コードの行、年度の行、項目名の行の順",
+            found=(
+                f"項目コード{code[1]}行目、項目名{label[1]}行目、その間の行: "
+                + ("、".join(f"{line}行目" for line, _c in between) or "なし")
+            ),
+        )
+        problems.raise_if_any()
+    year = between[0]
+    return ((code[1], code[2]), year, (label[1], label[2])), label[0] + 1
 
+
+def _header(lines: tuple[Line, Line, Line], problems: Problems) -> _Items:
+    """The three header lines checked: the edition and, per item column, code, year and label."""
+    (l1, codes), (l2, years), (l3, labels) = lines
+    edition = clean_label(codes[0])
     items = _Items(edition)
     seen: dict[str, int] = {}
     years = pad(years, len(codes))
@@ -135,7 +192,7 @@ def _header(rows: list[tuple[int, list[str]]], problems: Problems) -> _Items:
     for j in range(3, len(codes)):
         code = clean_label(codes[j])
         name = clean_label(labels[j])
-        if not re.fullmatch(r"[A-Z]\d+", code):
+        if not _ITEM_CODE.fullmatch(code):
             problems.add(
                 "項目コードの書き方が違います",
                 row=l1,

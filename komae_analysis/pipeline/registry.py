@@ -106,7 +106,14 @@ SECTIONS: tuple[Section, ...] = (
 
     # <section 02d_projection>
 
-    # <section 02e_peers>
+    Section(
+        id="02e_peers",
+        part="1-2",
+        title="統計から見る現状（5）類似自治体との比較",
+        analysis="peers",
+        inputs=("ssdse_a",),
+        numbering="2-5",
+    ),
 
     # <section 02f_care>
 
