@@ -15,7 +15,7 @@ Pure functions from the tidy ``ssdse_a`` frame to appendix tables, figures and c
   (``reference.shibu_cities()``), and the cities nationwide (市 only: not 特別区, 町, 村) whose 総人口
   is within ± ``population_band`` of the city's, the ``similar_count`` nearest in 高齢化率.
 - A ratio with a missing component (a suppressed or missing item: 「x」「…」「－」 in the file) is
-  missing: it is printed 「－」, left out of the ranks, means and medians, and a 注 says which.
+  missing: it is printed 「…」, left out of the ranks, means and medians, and a 注 says which.
 - Ranks are 1 = highest, from the unrounded values (ties share the better rank); differences
   printed beside two printed values are differences of the printed values.
 
@@ -39,7 +39,7 @@ from komae_analysis.ingest.registry import source as raw_source
 from komae_analysis.params import Params
 from komae_analysis.report import numbers
 from komae_analysis.report.charts import PALETTE, AppendixFigure, new_figure
-from komae_analysis.report.tables import AppendixTable
+from komae_analysis.report.tables import AppendixTable, mark_missing
 
 SOURCE = "ssdse_a"
 
@@ -339,7 +339,7 @@ def unavailable_text(data: PeersData, *, short: bool = False) -> str:
 
 def _year_text(data: PeersData, code: str) -> str:
     year = data.years.get(code)
-    return "－" if year is None else ITEMS[code].when(year)
+    return "…" if year is None else ITEMS[code].when(year)
 
 
 def _when(data: PeersData, ind: Indicator) -> str:
@@ -376,7 +376,7 @@ def _cutoff_note(data: PeersData) -> list[str]:
     if not gone:
         return []
     return [f"{'・'.join(i.name for i in gone)}は、{calendar.wareki_year(data.cutoff)}（度）以前の値がないため"
-            "「－」としている。"]
+            "「…」としている。"]
 
 
 def _missing_component_note(data: PeersData, codes: tuple[str, ...] | list[str]) -> list[str]:
@@ -390,7 +390,7 @@ def _missing_component_note(data: PeersData, codes: tuple[str, ...] | list[str])
         if na:
             parts = "・".join(data.name(c) for c in na)
             lines.append(f"{parts}の{ind.name}は、計算に使う項目が秘匿・欠測（「x」「…」など）のため算出できず、"
-                         "「－」とし、順位・平均・中央値から除いている。")
+                         "「…」とし、順位・平均・中央値から除いている。")
     return lines
 
 
@@ -532,6 +532,7 @@ def shibu_position_table(data: PeersData) -> AppendixTable | str:
             *_cutoff_note(data),
         ],
         formats=_position_formats(frame),
+        marks=mark_missing(frame),
     )
 
 
@@ -566,6 +567,7 @@ def shibu_list_table(data: PeersData) -> AppendixTable | str:
         formats={"市": "text", "総人口": "int", a.name: "dec1", f"{a.name}の順位": "int", s.name: "dec1",
                  f"{s.name}の順位": "int"},
         highlight_rows=[order.index(data.city)] if data.city in order else [],
+        marks=mark_missing(frame),
     )
 
 
@@ -760,6 +762,7 @@ def similar_table(data: PeersData) -> AppendixTable | str:
         ],
         formats=formats,
         highlight_rows=[order.index(data.city)],
+        marks=mark_missing(frame),
     )
 
 
@@ -782,6 +785,7 @@ def similar_position_table(data: PeersData) -> AppendixTable | str:
             *_cutoff_note(data),
         ],
         formats=_position_formats(frame),
+        marks=mark_missing(frame),
     )
 
 

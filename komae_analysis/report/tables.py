@@ -38,11 +38,23 @@ __all__ = [
     "TABLE_CSS",
     "AppendixTable",
     "check_number",
+    "mark_missing",
     "note_line",
     "slug",
     "source_line",
     "table_anchor",
 ]
+
+
+def mark_missing(frame: pd.DataFrame, mark: str = "…", columns: list[str] | None = None) -> dict[tuple[int, str], str]:
+    """``marks`` for :class:`AppendixTable`: every missing cell of ``frame`` (or of ``columns``)
+    shown with ``mark`` (default 「…」, a figure that cannot be obtained) instead of 「－」."""
+    out: dict[tuple[int, str], str] = {}
+    for c in columns if columns is not None else list(frame.columns):
+        for i, v in enumerate(frame[c].tolist()):
+            if _is_missing(v):
+                out[(i, c)] = mark
+    return out
 
 
 def table_anchor(number: str) -> str:

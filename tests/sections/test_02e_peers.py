@@ -212,8 +212,8 @@ def test_a_suppressed_component_is_missing_and_left_out_of_ranks(tmp_path, marke
     t = peers.similar_position_table(data)
     row = t.formatted().set_index("指標")
     assert row.loc["65歳以上の単独世帯の割合（％）", "市数"] == str(len(group) - 1)
-    assert row.loc["人口密度（1ha当たり人）", "狛江市"] == "－"
-    assert row.loc["人口密度（1ha当たり人）", "順位（高い方から）"] == "－"
+    assert row.loc["人口密度（1ha当たり人）", "狛江市"] == "…"  # not obtainable, not 「－」 (none)
+    assert row.loc["人口密度（1ha当たり人）", "順位（高い方から）"] == "…"
     assert any(n.startswith("乙市の65歳以上の単独世帯の割合は、計算に使う項目が秘匿・欠測") for n in t.notes)
     assert any(n.startswith("狛江市の人口密度は") for n in t.notes)
     # never read as zero: 乙市 would otherwise be the lowest, and 狛江市's density 0
@@ -263,12 +263,14 @@ def test_no_file_gives_a_sentence_everywhere():
 
 def test_items_of_later_years_are_not_used_for_an_earlier_plan_year(tmp_path):
     """FY2023 uses items of 令和3年（度） or before: with only the 2026 edition, births (2023),
-    doctors (2022) … are not available and shown as 「－」 with a 注; the census items are."""
+    doctors (2022) … are not available and shown as 「…」 with a 注; the census items are."""
     frame = read_ssdse_a(ssdse_file(tmp_path / "SSDSE-A-2026.csv", RULE_AREAS))
     data = data_of(frame, fy=2023)
     assert data.years["A1101"] == 2020 and data.years["A4101"] is None
     assert pd.isna(data.values.loc["13219", "births"]) and data.values.loc["13219", "aging"] == pytest.approx(25.0)
     t = peers.shibu_position_table(data)
+    births = t.frame.index[t.frame.iloc[:, 0].astype(str).str.startswith("出生率")][0]
+    assert "…" in t.formatted().iloc[births].tolist() and "－" not in t.formatted().iloc[births].tolist()
     assert any(n.startswith("出生率・死亡率・人口密度・医師数・保育所等数・民生費の割合は、令和3年（度）以前の値がない")
                for n in t.notes)
     older = ssdse_file(tmp_path / "SSDSE-A-2023.csv", RULE_AREAS, edition=2023,
