@@ -27,7 +27,7 @@ import pandas as pd
 
 from komae_analysis.calendar import wareki_date, wareki_fy
 from komae_analysis.errors import InputError, InputProblem, display_name
-from komae_analysis.ingest import city_register, soumu_juki, ssdse, tokyo_juki
+from komae_analysis.ingest import city_register, community, recidivism, soumu_juki, ssdse, tokyo_juki
 from komae_analysis.ingest.common import list_files
 from komae_analysis.ingest.frames import LazySchema, empty_frame
 
@@ -126,9 +126,63 @@ SOURCES: tuple[RawSource, ...] = (
 
     # <sources disability>
 
-    # <sources community>
+    RawSource(
+        id="seiho_monthly",
+        folder="seikatsu_hogo",
+        pattern="*.xlsx",
+        title_ja="生活保護 月別被保護世帯数・被保護実人員（年度ごと）",
+        source_ja="狛江市 生活福祉課「被保護者調査（月次調査）」報告",
+        provider_ja="狛江市 福祉保健部 生活福祉課（東京都へ毎月報告している被保護者調査の値を年度ごとに1ファイルで提供）",
+        reader=community.read_seiho_monthly,
+        schema=community.SEIHO_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="community_stats",
+        folder="community",
+        pattern="*.xlsx",
+        title_ja="地域福祉関係統計（生活困窮者自立支援・成年後見・重層的支援体制整備事業・民生委員・児童委員）",
+        source_ja="狛江市 福祉政策課「地域福祉関係統計」",
+        provider_ja=(
+            "狛江市 福祉政策課（生活福祉課、福祉相談課、高齢障がい課、狛江市社会福祉協議会、"
+            "東京家庭裁判所の資料を取りまとめた年度別の表）"
+        ),
+        reader=community.read_community_stats,
+        schema=community.COMMUNITY_SCHEMA,
+        required=False,
+        edition_key=("topic", "item", "fiscal_year"),
+    ),
 
-    # <sources recidivism>
+    RawSource(
+        id="moj_recidivism",
+        folder="moj_saihan",
+        pattern="*.xlsx",
+        title_ja="刑法犯検挙者中の再犯者数（警察署別、罪種別・年齢層別）",
+        source_ja="法務省提供資料「刑法犯検挙者中の再犯者数」（警察庁の犯罪統計による）",
+        provider_ja=(
+            "法務省（地方再犯防止推進計画の策定・推進のため、警察庁から提供を受けた警察署別の犯罪統計を"
+            "地方公共団体に提供。東京都を通じて受け取る）"
+        ),
+        reader=recidivism.read_moj_recidivism,
+        schema=recidivism.MOJ_SCHEMA,
+        required=False,
+        edition_key=("area", "breakdown", "category", "year"),
+    ),
+    RawSource(
+        id="rehabilitation_stats",
+        folder="kousei_hogo",
+        pattern="*.xlsx",
+        title_ja="更生保護関係統計（保護司・協力雇用主・社会を明るくする運動）",
+        source_ja="狛江市 福祉政策課「更生保護関係統計」",
+        provider_ja=(
+            "狛江市 福祉政策課（狛江分区保護司会、東京保護観察所、社会を明るくする運動狛江市推進委員会の"
+            "資料を取りまとめた年度別の表）"
+        ),
+        reader=recidivism.read_rehabilitation_stats,
+        schema=recidivism.REHAB_SCHEMA,
+        required=False,
+        edition_key=("topic", "item", "fiscal_year"),
+    ),
 )
 
 _BY_ID = {s.id: s for s in SOURCES}

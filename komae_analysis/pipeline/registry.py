@@ -119,9 +119,23 @@ SECTIONS: tuple[Section, ...] = (
 
     # <section 02g_disability>
 
-    # <section 02h_community>
+    Section(
+        id="02h_community",
+        part="1-2",
+        title="統計から見る現状（8）生活困窮・権利擁護・地域の支え手",
+        analysis="community",
+        inputs=("seiho_monthly", "community_stats", "city_register_households"),
+        numbering="2-8",
+    ),
 
-    # <section 02i_recidivism>
+    Section(
+        id="02i_recidivism",
+        part="1-2",
+        title="統計から見る現状（9）再犯防止",
+        analysis="recidivism",
+        inputs=("moj_recidivism", "rehabilitation_stats"),
+        numbering="2-9",
+    ),
 )
 
 #: Parameters the build injects into every section notebook; each notebook's parameters cell must
