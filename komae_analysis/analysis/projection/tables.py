@@ -182,7 +182,7 @@ def plan_text(data: ProjectionData) -> str:
     a, b = g[first_fy], g[last_fy]
     target = data.settings.target_year
     t = g[target]
-    text = (f"{term.name_ja}の計画期間（{term.period_ja}）には、65歳以上人口は{people(a['age65'])}から"
+    text = (f"次期の介護保険事業計画の期間（{term.period_ja}）には、65歳以上人口は{people(a['age65'])}から"
             f"{people(b['age65'])}へ、75歳以上人口は{people(a['age75'])}から{people(b['age75'])}へ推移し、"
             f"高齢化率は{pct(a['aging_rate'])}から{pct(b['aging_rate'])}になる見込みです。")
     text += (f"{calendar.wareki_fy(target)}（{target}年度）には、総人口が{people(t['total'])}、65歳以上人口が"
