@@ -273,6 +273,7 @@ def _header(sheet: Sheet, problems: Problems) -> _Header | None:
     labels = _labels(sheet, age_row)
     runs = _runs(labels)
     blocks: dict[str, _Block] = {}
+    reported: set[str] = set()  # blocks found but with a problem already said
     used: set[int] = set()
     for run in runs:
         up = _upper(sheet, age_row, run[0], run)
@@ -289,17 +290,20 @@ def _header(sheet: Sheet, problems: Problems) -> _Header | None:
                 found=up[0] if up else "（空欄）",
             )
             continue
-        if name in blocks:
+        if name in blocks or name in reported:
+            reported.add(name)
             problems.add(f"「{name}」の年齢階級の組が2つあります", row=age_row, column=column_letter(run[0]),
                          expected="男女計・男・女の組が1つずつ", found=f"{column_letter(blocks[name].total_col)}列と"
                          f"{column_letter(run[0])}列")
             continue
         block = _block(name, run, labels, age_row, problems)
-        if block is not None:
+        if block is None:
+            reported.add(name)
+        else:
             blocks[name] = block
             used.update(run)
     for name, _names in BLOCKS:
-        if name not in blocks and not any(p.message.startswith(f"「{name}」") for p in problems.items):
+        if name not in blocks and name not in reported:
             problems.add(f"「{name}」の年齢階級の列（総数、0～4歳 … 95歳～）がありません", row=age_row,
                          expected="男女計・男・女の3組", found="、".join(blocks) or "なし")
     _compare_blocks(blocks, age_row, problems)

@@ -201,8 +201,9 @@ def test_missing_age_class_column_is_an_error(tmp_path):
             del r[c]
     with pytest.raises(InputError) as e:
         read_ipss_projection(write(tmp_path / "no85.xlsx", table))
+    assert [p.message for p in e.value.problems] == ["列『85～89歳』（男）がありません"]  # said once, nothing else
     p = e.value.problems[0]
-    assert p.message == "列『85～89歳』（男）がありません" and p.row == 5 and p.column == "AB"
+    assert p.row == 5 and p.column == "AB" and p.sheet == "Sheet1" and p.file.endswith("no85.xlsx")
 
 
 def test_total_disagreeing_with_its_parts_names_both_numbers(tmp_path):
@@ -247,6 +248,14 @@ def test_counts_in_thousands_are_refused(tmp_path):
     with pytest.raises(InputError) as e:
         read_ipss_projection(write(tmp_path / "thousands.xlsx", table))
     assert "人口の単位が千人になっています" in messages(e)
+
+
+def test_missing_block_heading_is_an_error(tmp_path):
+    table = rows()
+    table[3][col("女", "総数")] = None  # the 「女」 heading above the third block
+    with pytest.raises(InputError) as e:
+        read_ipss_projection(write(tmp_path / "noheading.xlsx", table))
+    assert "AX列からの年齢階級の組の上に「男女計」「男」「女」の見出しがありません" in messages(e)
 
 
 def test_text_in_a_count_is_an_error(tmp_path):

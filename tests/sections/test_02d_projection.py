@@ -256,6 +256,23 @@ def test_an_ipss_file_without_the_city_is_a_clear_error(params, inputs):
     assert "狛江市（地域コード 13219）の行がありません" in str(e.value)
 
 
+def test_missing_cells_in_the_ipss_file_are_shown_as_missing(params, inputs):
+    """A marker (NA) in the city's 2050 row: that year's 社人研 total, 75+ and 高齢化率 print 「－」 and the
+    commentary takes 2045, the last year with a total; nothing is read as 0."""
+    ip = inputs["ipss_projection"].copy()
+    cell = (ip["area_code"] == "13219") & (ip["year"] == 2050) & (ip["age_from"] == 95) & (ip["sex"] == "男")
+    ip.loc[cell, "population"] = pd.NA
+    d = P.prepare(params, {**inputs, "ipss_projection": ip})
+    tab, fig, text = P.ipss_comparison(d)
+    row = tab.formatted().iloc[-1]
+    assert row["年"] == "令和32年（2050年）"
+    assert (row["総人口（社人研）"], row["75歳以上（社人研）"], row["高齢化率（社人研）"], row["差（社人研－市）"]) == \
+        ("－", "－", "－", "－")
+    assert row["総人口（市の推計）"] != "－"
+    assert "令和27年（2045年）には" in text and "令和32年" not in text
+    fig.png_bytes()
+
+
 def test_no_backtest_when_the_data_start_at_its_base(params, inputs):
     reg = inputs["city_register_population"]
     late = reg[reg["date"] >= pd.Timestamp("2021-01-01")]

@@ -196,11 +196,12 @@ def ipss_figure(data: ProjectionData) -> AppendixFigure:
     fig = new_figure(8, 4.2)
     ax = fig.add_subplot()
     years = c["year"].to_numpy()
-    ipss = c["ipss_total"].astype(float).to_numpy()
-    own = c["own_total"].astype(float).to_numpy()
+    ipss = pd.to_numeric(c["ipss_total"], errors="coerce").to_numpy(dtype=float)  # NA (a marker) → a gap
+    own = pd.to_numeric(c["own_total"], errors="coerce").to_numpy(dtype=float)
     ax.plot(years, ipss, marker="o", color=PALETTE[1], label="国立社会保障・人口問題研究所の推計")
     ax.plot(years, own, marker="s", color=PALETTE[0], label="市の推計（住民基本台帳）")
-    label_ends(ax, years, ipss, people, color=PALETTE[1])
+    has = ~np.isnan(ipss)
+    label_ends(ax, years[has], ipss[has], people, color=PALETTE[1])
     ok = ~np.isnan(own)
     label_ends(ax, years[ok], own[ok], people, color=PALETTE[0], offset_points=-16)
     ax.set_xticks(years, [f"{calendar.wareki_year(int(y))}\n{int(y)}" for y in years])
@@ -212,15 +213,17 @@ def ipss_figure(data: ProjectionData) -> AppendixFigure:
     ax.set_ylabel("総人口（人）")
     ax.set_xlabel("各年10月1日")
     ax.legend(loc="lower left", frameon=False)
-    first, last = c.iloc[0], c.iloc[-1]
-    own_last = "" if pd.isna(last["own_total"]) else f"、市の推計は{people(last['own_total'])}"
+    known = c[c["ipss_total"].notna()]
+    first, last = (known.iloc[0], known.iloc[-1]) if not known.empty else (c.iloc[0], c.iloc[-1])
+    own_last = "" if pd.isna(c.iloc[-1]["own_total"]) else f"、市の推計は{people(c.iloc[-1]['own_total'])}"
+    course = (f"国立社会保障・人口問題研究所の推計は{people(first['ipss_total'])}から{people(last['ipss_total'])}"
+              if not known.empty else "国立社会保障・人口問題研究所の推計は欠測")
     return AppendixFigure(
         title=f"総人口の推計の比較（{data.city_name}、国立社会保障・人口問題研究所の推計と市の推計）",
         figure=fig,
         alt=(
-            f"{int(first['year'])}年から{int(last['year'])}年までの各年10月1日の総人口の折れ線グラフ。"
-            f"国立社会保障・人口問題研究所の推計は{people(first['ipss_total'])}から{people(last['ipss_total'])}"
-            f"{own_last}。"
+            f"{int(c.iloc[0]['year'])}年から{int(c.iloc[-1]['year'])}年までの各年10月1日の総人口の折れ線グラフ。"
+            f"{course}{own_last}。"
         ),
         source=ipss_source(),
     )

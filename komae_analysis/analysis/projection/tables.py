@@ -415,21 +415,26 @@ def ipss_table(data: ProjectionData) -> AppendixTable:
 
 
 def ipss_text(data: ProjectionData) -> str:
+    """社人研's first and last totals (the years whose total is present in the file) and 高齢化率, set
+    beside the city's own projection; the difference of the starting points."""
     c = ipss_comparison_frame(data).set_index("year")
-    last = int(c.index.max())
-    first = int(c.index.min())
-    r = c.loc[last]
+    known = c[c["ipss_total"].notna()]
+    if known.empty:
+        return "国立社会保障・人口問題研究所の推計の総人口が欠測（秘匿など）のため、比較の文章は省略します。"
+    first, last = int(known.index.min()), int(known.index.max())
+    r = known.loc[last]
     text = (f"国立社会保障・人口問題研究所の推計では、{data.city_name}の総人口は{calendar.wareki_year(first)}"
-            f"（{first}年）の{people(c.loc[first, 'ipss_total'])}から{calendar.wareki_year(last)}（{last}年）には"
-            f"{people(r['ipss_total'])}となり、高齢化率は{pct(r['ipss_rate'])}となる見込みです。")
+            f"（{first}年）の{people(known.loc[first, 'ipss_total'])}から{calendar.wareki_year(last)}（{last}年）には"
+            f"{people(r['ipss_total'])}となり")
+    text += f"、高齢化率は{pct(r['ipss_rate'])}となる見込みです。" if not pd.isna(r["ipss_rate"]) else "となる見込みです。"
     if not pd.isna(r["own_total"]):
         d = int(r["ipss_total"]) - int(r["own_total"])
         more = f"{people(abs(d))}{'多く' if d > 0 else '少なく'}なっています" if d else "同じ水準です"
         text += (f"市の推計（総人口{people(r['own_total'])}、高齢化率{pct(r['own_rate'])}）と比べると、"
                  f"社人研の総人口は{more}。")
-    if not pd.isna(c.loc[first, "own_total"]):
-        text += (f"{first}年の人口は、国勢調査（{people(c.loc[first, 'ipss_total'])}）と住民基本台帳"
-                 f"（{people(c.loc[first, 'own_total'])}）とで違いがあり、推計の出発点の違いも差に含まれます。")
+    if not pd.isna(known.loc[first, "own_total"]):
+        text += (f"{first}年の人口は、国勢調査（{people(known.loc[first, 'ipss_total'])}）と住民基本台帳"
+                 f"（{people(known.loc[first, 'own_total'])}）とで違いがあり、推計の出発点の違いも差に含まれます。")
     return text
 
 
