@@ -176,6 +176,23 @@ def test_cells_round_half_up_and_the_groups_add_up():
     assert g["aging_rate"] == g["age65"] / g["total"]
 
 
+def test_course_phrases_read_the_projected_course():
+    from komae_analysis.analysis.projection.tables import course_phrase, people
+
+    def when(y):
+        return f"{y}年"
+
+    idx = [2026, 2031, 2036, 2041]
+    assert course_phrase(pd.Series([100, 90, 80, 70], index=idx), when=when, fmt=people) == \
+        "2026年の100人から2041年の70人へ減少を続ける見込みです"
+    assert course_phrase(pd.Series([100, 120, 110, 90], index=idx), when=when, fmt=people) == \
+        "2031年に120人でピークを迎え、その後は減少に転じて2041年には90人となる見込みです"
+    assert course_phrase(pd.Series([100, 80, 90, 95], index=idx), when=when, fmt=people) == \
+        "2031年に80人まで減少した後、増加に転じて2041年には95人となる見込みです"
+    assert course_phrase(pd.Series([100, 100, 100, 100], index=idx), when=when, fmt=people) == \
+        "2026年の100人から2041年まで横ばいとなる見込みです"
+
+
 # =====================================================================================================
 # Parameters and data against each other
 # =====================================================================================================

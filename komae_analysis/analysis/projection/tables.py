@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from komae_analysis import calendar
+from komae_analysis import calendar, reference
 from komae_analysis.analysis import trends
 from komae_analysis.analysis.projection.data import (
     GROUPS,
@@ -33,7 +33,6 @@ from komae_analysis.report import numbers
 from komae_analysis.report.numbers import SHARE_NOTE, count, pct, shares_add_up
 from komae_analysis.report.tables import AppendixTable
 
-GROUP_COLUMNS = [label for label, _lo, _hi in GROUPS.values()]
 RATE_COLUMNS = {"高齢化率": "aging_rate", "後期高齢者率": "late_rate"}
 ACTUAL, PROJECTED = "実績", "推計"
 
@@ -61,6 +60,11 @@ def _group_row(g: dict[str, float]) -> dict[str, object]:
     row: dict[str, object] = {label: int(g[key]) for key, (label, _lo, _hi) in GROUPS.items()}
     row.update({col: g[key] for col, key in RATE_COLUMNS.items()})
     return row
+
+
+def _mapping_note() -> str:
+    src = reference.SOURCES["komae_choume"]  # the publication and edition of the 町丁目 → 圏域 mapping
+    return f"日常生活圏域（地域包括支援センターの担当区域）と町丁目の対応は、{src.source_ja}（{src.as_of_ja}）による。"
 
 
 def _formats() -> dict[str, str]:
@@ -241,14 +245,14 @@ def age_text(data: ProjectionData) -> str:
     up, down = ranked[0], ranked[-1]
     target = data.settings.target_year
     text = f"{label_date(data.base)}と比べて、{calendar.wareki_year(target)}（{target}年）には"
-    parts = []
-    if up.change > 0:
-        parts.append(f"{up.key}が{people(up.start)}から{people(up.end)}へ最も大きく増え")
-    if down.change < 0:
-        parts.append(f"{down.key}が{people(down.start)}から{people(down.end)}へ最も大きく減る")
-    if not parts:
+    rise = f"{up.key}が{people(up.start)}から{people(up.end)}へ最も大きく増え" if up.change > 0 else ""
+    fall = f"{down.key}が{people(down.start)}から{people(down.end)}へ最も大きく減る" if down.change < 0 else ""
+    if not rise and not fall:
         return text + "年齢階級別の人口に大きな増減はない見込みです。"
-    text += "、".join(parts) + "見込みです。"
+    if rise and fall:
+        text += f"{rise}、{fall}見込みです。"
+    else:
+        text += f"{rise}る見込みです。" if rise else f"{fall}見込みです。"
     top = then.sum(axis=1)
     peak_i = int(np.argmax(top))
     text += f"人口が最も多い年齢階級は{labels[peak_i]}（{people(top[peak_i])}）となります。"
@@ -305,7 +309,7 @@ def area_table(data: ProjectionData) -> AppendixTable:
             "圏域ごとに変化率が異なるため、推計では圏域の合計と市全体の推計は一致しない（差の行）。",
             "年度の値は10月1日現在（5年ごとの推計値の間を直線で補間）。",
             ROUNDING_NOTE, RATE_NOTE,
-            "日常生活圏域（地域包括支援センターの担当区域）と町丁目の対応は、狛江市「平成27年度 シルバーガイドブック」（2015年）による。",
+            _mapping_note(),
         ],
         formats=_formats(),
         total_rows=total_rows,
