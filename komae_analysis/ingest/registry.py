@@ -27,7 +27,15 @@ import pandas as pd
 
 from komae_analysis.calendar import wareki_date, wareki_fy
 from komae_analysis.errors import InputError, InputProblem, display_name
-from komae_analysis.ingest import city_register, community, recidivism, soumu_juki, ssdse, tokyo_juki
+from komae_analysis.ingest import (
+    city_register,
+    community,
+    ipss_projection,
+    recidivism,
+    soumu_juki,
+    ssdse,
+    tokyo_juki,
+)
 from komae_analysis.ingest.common import list_files
 from komae_analysis.ingest.frames import LazySchema, empty_frame
 
@@ -118,7 +126,17 @@ SOURCES: tuple[RawSource, ...] = (
     ),
     # <sources households>
 
-    # <sources projection>
+    RawSource(
+        id="ipss_projection",
+        folder="ipss_projection",
+        pattern="*.xlsx",
+        title_ja="日本の地域別将来推計人口（令和5（2023）年推計）市区町村別・男女5歳階級別推計結果",
+        source_ja="国立社会保障・人口問題研究所「日本の地域別将来推計人口（令和5（2023）年推計）」",
+        provider_ja="国立社会保障・人口問題研究所（ウェブサイトで公表、推計結果の一括ファイル suikei_kekka.xlsx）",
+        reader=ipss_projection.read_ipss_projection,
+        schema=ipss_projection.SCHEMA,
+        required=False,
+    ),
 
     # <sources peers>
 

@@ -104,7 +104,14 @@ SECTIONS: tuple[Section, ...] = (
     ),
     # <section 02c_households>
 
-    # <section 02d_projection>
+    Section(
+        id="02d_projection",
+        part="1-2",
+        title="統計から見る現状（4）将来人口推計",
+        analysis="projection",
+        inputs=("city_register_population", "ipss_projection"),
+        numbering="2-4",
+    ),
 
     Section(
         id="02e_peers",
