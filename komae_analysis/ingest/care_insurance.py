@@ -238,6 +238,8 @@ TABLES: tuple[str, ...] = tuple(s.table for s in SHEETS)
 #: Tables whose values are stocks at the reference date; the others are flows over the period.
 STOCK_TABLES: tuple[str, ...] = ("第1号被保険者", "認定者")
 UNITS: tuple[str, ...] = ("人", "千円")
+#: Units a unit line may state: another one than the table's is a changed unit, refused.
+KNOWN_UNITS: tuple[str, ...] = ("人", "千人", "円", "千円", "百万円", "億円")
 
 _FOOTER_PREFIXES = ("注", "※", "資料", "出典", "デモデータ")
 _ANNUAL_RE = re.compile(r"(令和|平成)\s*(元|\d+)\s*年度")
@@ -400,7 +402,7 @@ def _unit(sheet: Sheet, header_row: int, spec: SheetSpec, problems: Problems) ->
             found = m.group(1) if m else ""
             if found == spec.unit:
                 return True
-            if found in UNITS:
+            if found in KNOWN_UNITS:
                 problems.add(
                     f"単位が様式と違います（この表は{spec.unit}単位のはずが{found}単位）。"
                     f"数値の桁が違うため読み込みません。{spec.unit}単位の表を受け取ってください",
