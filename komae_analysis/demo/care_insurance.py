@@ -323,11 +323,15 @@ class CareModel:
             return area.rate_scale * self.komae_level_scale
         return area.rate_scale * self.tokyo_factor
 
+    def _area(self, name: str) -> _Area | None:
+        """A modelled area by name; None for 全国 (the national series)."""
+        return None if name == "全国" else self.by_name[name]
+
     # -- stocks ------------------------------------------------------------------------------
     def cert1_float(self, name: str, ym: tuple[int, int]) -> np.ndarray:
         """(2, 7) 第1号 認定者 by band and level, before rounding (狛江市 at the anchor month: the real
         figures exactly, up to floating point)."""
-        area = self.by_name.get(name)
+        area = self._area(name)
         bands = _national_bands(ym, self.national_jitter) if area is None else _interp_bands(area.bands, ym)
         adj = np.ones(2) if area is None else area.insured_adj
         return self._raw_cert1(bands, adj, self._scale(area), ym)
@@ -335,7 +339,7 @@ class CareModel:
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one model per seed, kept for the run
     def stocks(self, name: str, ym: tuple[int, int]) -> _Stocks:
         """Integer stocks at the end of ``ym`` (name: an area of the model, or 全国)."""
-        area = self.by_name.get(name)
+        area = self._area(name)
         bands = _national_bands(ym, self.national_jitter) if area is None else _interp_bands(area.bands, ym)
         adj = np.ones(2) if area is None else area.insured_adj
         insured = np.round(bands[1:] * adj).astype(np.int64)
@@ -351,7 +355,7 @@ class CareModel:
     def flows(self, name: str, ym: tuple[int, int]) -> dict[tuple[str, str, str], float | None]:
         """Recipients (persons) and 給付費 (yen) of one service month: keys (table, category, item);
         None where the service does not exist that month."""
-        area = self.by_name.get(name)
+        area = self._area(name)
         st = self.stocks(name, ym)
         c1 = st.cert1.sum(axis=0).astype(float)
         c2 = st.cert2.astype(float)
