@@ -304,7 +304,8 @@ def service_table(data: CareData) -> AppendixTable | str:
         notes=[
             f"{term.name_ja}の計画期間（{term.period_ja}）の各年度。年度累計（前年度3月～当年度2月サービス分）。",
             "名称に「介護予防」を含むサービスは予防給付、それ以外は介護給付。",
-            "「－」は該当する給付がない（介護医療院は平成30年4月創設、介護療養型医療施設は令和6年3月末で廃止）。",
+            *(["「－」は該当する給付がない（介護医療院は平成30年4月創設、介護療養型医療施設は令和6年3月末で廃止）。"]
+              if frame.drop(columns="サービス").isna().any().any() else []),
             ROUNDING_NOTE,
             *estimate_notes(data, stock=False),
         ],
