@@ -28,6 +28,7 @@ import pandas as pd
 from komae_analysis.calendar import wareki_date, wareki_fy
 from komae_analysis.errors import InputError, InputProblem, display_name
 from komae_analysis.ingest import (
+    care_insurance,
     city_register,
     community,
     ipss_projection,
@@ -140,7 +141,36 @@ SOURCES: tuple[RawSource, ...] = (
 
     # <sources peers>
 
-    # <sources care>
+    RawSource(
+        id="care_annual",
+        folder="care_insurance",
+        pattern="kaigo_nenpo_*.xlsx",
+        title_ja="介護保険事業状況報告（年報）保険者別（第1号被保険者数、認定者数、受給者数、保険給付費）",
+        source_ja="厚生労働省「介護保険事業状況報告（年報）」",
+        provider_ja=(
+            "東京都福祉局（都内の保険者別の表。全国の行は厚生労働省の年報の全国計）。"
+            "分析者が年度ごとに1ファイルを受け取って置く"
+        ),
+        reader=care_insurance.read_care_annual,
+        schema=care_insurance.SCHEMA,
+        required=False,
+        as_of=care_insurance.care_as_of,
+    ),
+    RawSource(
+        id="care_monthly",
+        folder="care_insurance",
+        pattern="kaigo_geppo_*.xlsx",
+        title_ja="介護保険事業状況報告（月報）保険者別（第1号被保険者数、認定者数、受給者数、保険給付費）",
+        source_ja="厚生労働省「介護保険事業状況報告（月報）」",
+        provider_ja=(
+            "東京都福祉局（都内の保険者別の表。全国の行は厚生労働省の月報（暫定版）の全国計）。"
+            "分析者が月ごとに1ファイルを受け取って置く"
+        ),
+        reader=care_insurance.read_care_monthly,
+        schema=care_insurance.SCHEMA,
+        required=False,
+        as_of=care_insurance.care_as_of,
+    ),
 
     # <sources disability>
 

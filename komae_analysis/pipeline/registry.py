@@ -122,7 +122,14 @@ SECTIONS: tuple[Section, ...] = (
         numbering="2-5",
     ),
 
-    # <section 02f_care>
+    Section(
+        id="02f_care",
+        part="1-2",
+        title="統計から見る現状（6）介護保険",
+        analysis="care",
+        inputs=("care_annual", "care_monthly"),
+        numbering="2-6",
+    ),
 
     # <section 02g_disability>
 
