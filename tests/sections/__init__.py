@@ -35,8 +35,9 @@ from komae_analysis.report.tables import AppendixTable
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _DATE = re.compile(r"(?:令和|平成|昭和)(?:元|\d+)(?:～\d+)?年(?:\d+月(?:\d+日)?)?")
 _YEARS = re.compile(r"\d+年(?:度)?")
-_NAMES = re.compile(r"東京都市部（\d+市）|1世帯当たり|年齢3区分|5歳階級")
-_LABELS = re.compile(r"\d+～\d+歳|\d+歳以上|[一-龥]+\d+丁目")
+_NAMES = re.compile(r"東京都市部（\d+市）|1世帯当たり|1人当たり|1か月|年齢3区分|5歳階級"
+                    r"|第[12]号|要支援[12]|要介護[1-5]|第\d+期")
+_LABELS = re.compile(r"\d+～\d+歳|\d+歳以上|\d+歳未満|[一-龥]+\d+丁目")
 
 
 # --- the build's outputs -----------------------------------------------------------------------
