@@ -24,7 +24,16 @@ from komae_analysis.demo.disability_model import (
 )
 from komae_analysis.demo.io import workbook_bytes, write_bytes_atomic
 from komae_analysis.ingest.city_disability import BLOCKS, DATE_LINE, GRAND, SHEETS
-from komae_analysis.ingest.disability_common import AGE_BANDS, AI, JIRITSU, NANBYO, SEISHIN, SHINTAI, TABLES, TOTAL
+from komae_analysis.ingest.disability_common import (
+    AGE_BANDS,
+    AI,
+    JIRITSU,
+    NANBYO,
+    SEISHIN,
+    SHINTAI,
+    TABLES,
+    TOTAL,
+)
 
 FOLDER = "city_disability"
 OFFICE = "狛江市 福祉保健部 高齢障がい課"

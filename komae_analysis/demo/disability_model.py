@@ -37,10 +37,8 @@ import numpy as np
 
 from komae_analysis.demo.population_model import DEMO_DATES, KOMAE_CODE, SETAGAYA, largest_remainder, simulate
 from komae_analysis.ingest.disability_common import (
-    AI_GRADES,
     NANBYO_KINDS,
     NOT_APPLICABLE,
-    SEISHIN_GRADES,
     SHINTAI_GRADES,
     SHINTAI_KINDS,
 )

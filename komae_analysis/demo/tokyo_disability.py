@@ -21,7 +21,6 @@ from komae_analysis.ingest.disability_common import (
     AI,
     AI_GRADES,
     NOT_APPLICABLE,
-    SEISHIN,
     SEISHIN_GRADES,
     SHINTAI,
     SHINTAI_GRADES,

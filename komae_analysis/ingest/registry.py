@@ -27,7 +27,14 @@ import pandas as pd
 
 from komae_analysis.calendar import wareki_date, wareki_fy
 from komae_analysis.errors import InputError, InputProblem, display_name
-from komae_analysis.ingest import city_disability, city_register, soumu_juki, ssdse, tokyo_disability, tokyo_juki
+from komae_analysis.ingest import (
+    city_disability,
+    city_register,
+    soumu_juki,
+    ssdse,
+    tokyo_disability,
+    tokyo_juki,
+)
 from komae_analysis.ingest.common import list_files
 from komae_analysis.ingest.frames import LazySchema, empty_frame
 
