@@ -284,14 +284,14 @@ def _check_complete(table: str, rows: dict[tuple[str, str, str], _Row], problems
         present = [a for a in AGES if (block, level, a) in rows]
         if not present:
             what = "「合計」" if block == GRAND else f"{block}「{level}」"
-            problems.add(f"{what}の行がありません", row=after + 1, column="B列",
+            problems.add(f"{what}の行がありません", row=after + 1, column="B",
                          expected=f"{what}の{len(AGES)}行（{'、'.join(AGES)}）", found="なし")
             ok = False
             continue
         for a in AGES:
             if a not in present:
                 problems.add(f"{_name(block, level)}の「{a}」の行がありません", row=rows[(block, level, present[0])].row,
-                             column="C列", expected="、".join(AGES), found="、".join(present))
+                             column="C", expected="、".join(AGES), found="、".join(present))
                 ok = False
     return ok
 

@@ -211,11 +211,11 @@ def header_labels(top: Sequence[Any], sub: Sequence[Any], start: int) -> list[tu
 
 
 def _col(index: int) -> str:
-    return f"{column_letter(index)}列"
+    return column_letter(index)
 
 
 def column_name(index: int, label: str = "") -> str:
-    """How a problem names a column: 「D列（令和2年度）」."""
+    """How a problem names a column (shown as 列「D（令和2年度）」): the letter, and the heading."""
     return f"{_col(index)}（{label}）" if label else _col(index)
 
 
