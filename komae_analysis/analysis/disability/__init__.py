@@ -46,6 +46,7 @@ from komae_analysis.analysis.disability.tables import (  # noqa: F401
     composition,
     cross,
     cross_table,
+    cross_year,
     jiritsu_table,
     nanbyo_table,
     rates,

@@ -305,11 +305,18 @@ def tokyo_rate_table(data: DisabilityData) -> AppendixTable | str:
     )
 
 
+def cross_year(data: DisabilityData) -> int | None:
+    """The latest fiscal year of the 東京都 tables that holds the city's 身体障害者手帳 row."""
+    t = data.tokyo
+    years = t.loc[(t["table"] == SHINTAI) & (t["area_code"] == data.params.city.area_code), "fiscal_year"]
+    return int(years.max()) if len(years) else None
+
+
 def cross(data: DisabilityData) -> pd.DataFrame:
     """The city's 身体障害者手帳 holders by 障害種別 × 等級 in the latest 東京都 table (NA: no such 等級)."""
     t = data.tokyo
     rows = t[(t["table"] == SHINTAI) & (t["area_code"] == data.params.city.area_code)
-             & (t["fiscal_year"] == data.latest)]
+             & (t["fiscal_year"] == cross_year(data))]
     values = rows.set_index(["kind", "grade"])["holders"]
     out = []
     for kind in (*SHINTAI_KINDS, TOTAL):
@@ -325,7 +332,8 @@ def cross(data: DisabilityData) -> pd.DataFrame:
 
 
 def cross_table(data: DisabilityData) -> AppendixTable | str:
-    if not data.has_tokyo or data.latest not in set(data.tokyo["fiscal_year"]):
+    year = cross_year(data) if data.has_tokyo else None
+    if year is None:
         return ""
     frame = cross(data)
     na = "、".join(f"{k}の{'・'.join(sorted(g))}" for k, g in NOT_APPLICABLE.items())
@@ -333,7 +341,7 @@ def cross_table(data: DisabilityData) -> AppendixTable | str:
     if not numbers.shares_add_up(frame["構成比"].iloc[:-1].tolist()):
         notes.append(numbers.SHARE_NOTE)
     return AppendixTable(
-        title=f"身体障害者手帳所持者数（障害種別・等級別、{fy_end(data.latest)}、{data.city_name}）",
+        title=f"身体障害者手帳所持者数（障害種別・等級別、{fy_end(year)}、{data.city_name}）",
         frame=frame, unit="単位：人、％", formats={"構成比": "pct"}, total_rows=[-1],
-        source=citation("tokyo_disability", f"{wareki_date(year_end(data.latest))}現在"), notes=notes,
+        source=citation("tokyo_disability", f"{wareki_date(year_end(year))}現在"), notes=notes,
     )

@@ -27,6 +27,7 @@ from komae_analysis.analysis.disability.tables import (
     age_shares,
     composition,
     cross,
+    cross_year,
     rates,
 )
 from komae_analysis.ingest.disability_common import (
@@ -211,12 +212,13 @@ def tokyo_text(data: DisabilityData) -> str:
 
 
 def cross_text(data: DisabilityData) -> str:
-    if not data.has_tokyo or data.latest not in set(data.tokyo["fiscal_year"]):
+    year = cross_year(data) if data.has_tokyo else None
+    if year is None:
         return ""
     frame = cross(data).set_index("障害種別")
     cells = frame.loc[list(SHINTAI_KINDS), list(SHINTAI_GRADES)].astype("float64")
     kind, grade = cells.stack().idxmax()
-    text = (f"{fy_end(data.latest)}の身体障害者手帳所持者を障害種別・等級別にみると、{kind}の{grade}が"
+    text = (f"{fy_end(year)}の身体障害者手帳所持者を障害種別・等級別にみると、{kind}の{grade}が"
             f"{people(cells.loc[kind, grade])}で最も多くなっています。")
     first = cells[SHINTAI_GRADES[0]]
     top = first.idxmax()
