@@ -29,12 +29,14 @@ from komae_analysis.calendar import wareki_date, wareki_fy
 from komae_analysis.errors import InputError, InputProblem, display_name
 from komae_analysis.ingest import (
     care_insurance,
+    city_disability,
     city_register,
     community,
     ipss_projection,
     recidivism,
     soumu_juki,
     ssdse,
+    tokyo_disability,
     tokyo_juki,
 )
 from komae_analysis.ingest.common import list_files
@@ -172,7 +174,28 @@ SOURCES: tuple[RawSource, ...] = (
         as_of=care_insurance.care_as_of,
     ),
 
-    # <sources disability>
+    RawSource(
+        id="city_disability",
+        folder="city_disability",
+        pattern="*.xlsx",
+        title_ja="障害者手帳所持者数等の推移（身体障害者手帳・愛の手帳・精神障害者保健福祉手帳・自立支援医療（精神通院）・難病医療費助成）",
+        source_ja="狛江市 高齢障がい課",
+        provider_ja="狛江市 福祉保健部 高齢障がい課（手帳・受給者の台帳からの集計表、各年度3月31日現在）",
+        reader=city_disability.read_city_disability,
+        schema=city_disability.SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="tokyo_disability",
+        folder="tokyo_disability",
+        pattern="*.xlsx",
+        title_ja="福祉・衛生 統計年報 障害者手帳の区市町村別の表（身体障害者手帳・愛の手帳・精神障害者保健福祉手帳）",
+        source_ja="東京都福祉局「福祉・衛生 統計年報」",
+        provider_ja="東京都福祉局（ウェブサイトで公表、各年度3月31日現在）",
+        reader=tokyo_disability.read_tokyo_disability,
+        schema=tokyo_disability.SCHEMA,
+        required=False,
+    ),
 
     RawSource(
         id="seiho_monthly",

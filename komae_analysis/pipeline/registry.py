@@ -131,7 +131,14 @@ SECTIONS: tuple[Section, ...] = (
         numbering="2-6",
     ),
 
-    # <section 02g_disability>
+    Section(
+        id="02g_disability",
+        part="1-2",
+        title="統計から見る現状（7）障がいのある人",
+        analysis="disability",
+        inputs=("city_disability", "tokyo_disability", "tokyo_juki_age5"),
+        numbering="2-7",
+    ),
 
     Section(
         id="02h_community",
