@@ -43,7 +43,6 @@ BANDS = ("18歳未満", "18～64歳", "65歳以上")
 GRADES = tuple(f"{g}級" for g in range(1, 7))
 KINDS = ("視覚障害", "聴覚・平衡機能障害", "音声・言語・そしゃく機能障害", "肢体不自由", "内部障害")
 YEARS = tuple(range(2017, 2026))
-_LEVEL_LABELS = re.compile(r"\d+歳未満|\d+級|\d+度")
 
 
 def fy_label(y: int) -> str:
@@ -121,14 +120,6 @@ def total(city, sheet, fy, age="計"):
 
 def section_numbers(report: Path) -> tuple[set[str], set[str]]:
     return printed_cells(tables(report, ID))
-
-
-def unmatched(text: str, numeric: set[str], labels: set[str]) -> list[str]:
-    """:func:`tests.sections.unmatched_numbers`, with this section's level labels (18歳未満, 1級, 4度)
-    accepted where a table prints them as a label or within a heading."""
-    headings = [h[1:] for h in labels if h.startswith("¶")]
-    bad = [lab for lab in _LEVEL_LABELS.findall(text) if lab not in labels and not any(lab in h for h in headings)]
-    return bad + unmatched_numbers(_LEVEL_LABELS.sub(" ", text), numeric, labels)
 
 
 # --- small cases by hand (no build) ----------------------------------------------------------------
@@ -247,12 +238,12 @@ def test_every_commentary_number_is_printed_in_a_table(built_report):
     assert len(paragraphs) >= 8
     numeric, labels = section_numbers(built_report)
     for text in paragraphs:
-        assert unmatched(text, numeric, labels) == [], text
+        assert unmatched_numbers(text, numeric, labels) == [], text
 
 
 def test_the_number_rule_catches_strays(built_report):
     numeric, labels = section_numbers(built_report)
-    assert unmatched("精神障害者保健福祉手帳は12,345人で、7級が最も多い。", numeric, labels) == ["7級", "12,345"]
+    assert unmatched_numbers("精神障害者保健福祉手帳は12,345人で、7級が最も多い。", numeric, labels) == ["7級", "12,345"]
 
 
 def test_trend_table_matches_the_city_workbook(built_report, city):
