@@ -87,7 +87,14 @@ def test_bad_input_stops_the_build_with_location(data_copy, tmp_path, monkeypatc
     assert res.returncode == 1
     assert "dai7hyo_age5_202601.csv" in res.stderr and f"{line}行目" in res.stderr and "総数／男" in res.stderr
     assert "Traceback" not in res.stderr
-    assert not out.exists() or not any(out.rglob("*.html")), "something was published"
+    assert not (out / "FY2026").exists(), "something was published"
+    # the sections that read the broken file are named; the others were built for checking
+    from komae_analysis.pipeline.registry import SECTIONS
+
+    stopped = [s.id for s in SECTIONS if "tokyo_juki_age5" in s.inputs]
+    assert f"{'、'.join(stopped)} を作成しませんでした" in res.stderr
+    built = {p.stem for p in (out / "FY2026.failed" / "html").glob("*.html")}
+    assert built == {s.id for s in SECTIONS} - set(stopped)
     res = run("validate", "--data-dir", str(data_copy))
     assert res.returncode == 1 and f"{line}行目" in res.stderr
 
