@@ -45,9 +45,15 @@ def foreign_table(data: HouseholdsData) -> AppendixTable:
         frame=frame,
         unit="単位：人、％",
         source=_source(),
-        notes=["外国人住民の割合＝外国人住民数÷総人口（日本人＋外国人）。東京都市部は都内26市の計。"],
+        notes=["外国人住民の割合＝外国人住民数÷総人口（日本人＋外国人）。東京都市部は都内26市の計。", *_short_note(data, w)],
         formats={"前年からの増減": "int", **{c: "pct" for c in frame.columns if c.startswith("外国人住民の割合")}},
     )
+
+
+def _short_note(data: HouseholdsData, w: pd.DataFrame) -> list[str]:
+    if len(w) >= data.settings.foreign_years:
+        return []
+    return [f"{label_date(w.index[0])}より前のデータがないため、{len(w)}時点を掲載。"]
 
 
 def _people(x: float) -> str:

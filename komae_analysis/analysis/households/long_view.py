@@ -59,7 +59,10 @@ def _notes(data: HouseholdsData) -> list[str]:
         out.append(f"{label_year(FOREIGN_FROM - 1)}までは日本人のみの人口。外国人住民は平成24年7月の法改正で"
                    f"住民基本台帳の対象となり、{label_year(FOREIGN_FROM)}から人口に含まれる"
                    f"（{label_year(FOREIGN_FROM)}の前年からの増減には外国人住民の算入分を含む）。")
-    out.append("高齢化率は65歳以上人口÷総人口で、東京都 時系列 第9表の公表値（小数第2位まで）。")
+    if lv["aged_pct"].notna().any():
+        out.append("高齢化率は65歳以上人口÷総人口で、東京都 時系列 第9表の公表値（小数第2位まで）。")
+    else:
+        out.append("高齢化率は、時系列 第9表のデータがないため掲載していない。")
     out.append(f"指数は{label_jan(years[0])}の総人口を100とした値。東京都市部は都内26市の計。")
     peak_year = int(lv.loc[lv["total"].astype("float64").idxmax(), "year"])
     out.append(f"ピーク時との差は、掲載期間で総人口が最も多い{label_jan(peak_year)}の人口との差。")
@@ -86,13 +89,17 @@ def long_view_table(data: HouseholdsData) -> AppendixTable | str:
         "ピーク時との差": (total - peak).astype("Int64"),
         **{head: _index(lv[col]) for col, head in index_cols.items()},
     })
+    has_rate = bool(lv["aged_pct"].notna().any())
+    if not has_rate:
+        frame = frame.drop(columns="高齢化率")
     return AppendixTable(
-        title=f"総人口・高齢化率の長期推移（{data.city_name}）",
+        title=f"総人口{'・高齢化率' if has_rate else ''}の長期推移（{data.city_name}）",
         frame=frame,
-        unit="単位：人、％（指数を除く）",
+        unit="単位：人、％（指数を除く）" if has_rate else "単位：人（指数を除く）",
         source=_source(),
         notes=_notes(data),
-        formats={"前年からの増減": "int", "うち外国人": "int", "高齢化率": "dec2", "ピーク時との差": "int",
+        formats={"前年からの増減": "int", "うち外国人": "int", **({"高齢化率": "dec2"} if has_rate else {}),
+                 "ピーク時との差": "int",
                  **{head: "dec1" for head in index_cols.values()}},
     )
 
@@ -242,7 +249,7 @@ def long_view_figure(data: HouseholdsData) -> AppendixFigure | str:
     if has_rate:
         rate_text = f"下段は高齢化率の折れ線グラフで、{dec(rate[0], 2, '％')}から{dec(rate[-1], 2, '％')}。"
     return AppendixFigure(
-        title=f"総人口と高齢化率の長期推移（{data.city_name}）",
+        title=f"総人口{'と高齢化率' if has_rate else ''}の長期推移（{data.city_name}）",
         figure=fig,
         alt=(f"{label_jan(int(years[0]))}から{label_jan(int(years[-1]))}までの各年1月1日の値。上段は総人口の折れ線グラフで、"
              f"{_people(total[0])}から、{label_jan(peak_year)}の{_people(total[i_peak])}を最多として、"
