@@ -9,7 +9,7 @@ INVENTED data calibrated on real figures: 狛江市's 一般世帯 42,578, 単�
 other areas are invented from 東京都's real composition (the ratios below, taken from the real 東京都
 row) tilted by each area's 高齢化率 in the demo population, with a little noise. Every area's
 households follow from its demo population on 1 October 2020 (between the 2020 and 2021 register
-totals) over an invented number of persons per household. Each type is spread over 世帯人員 with
+totals): their members (世帯人員) make 98.5% of the residents, the rest living in 施設等の世帯. Each type is spread over 世帯人員 with
 its structural zeros (a 単独世帯 has 1 person, a 夫婦のみ 2 …), so that the family-type hierarchy, the
 世帯人員 rows and 東京都 = 特別区部 + 市部 + 町村 (the 町村 not listed) add up exactly.
 Listed areas: 全国, 東京都, 特別区部, 世田谷区 and the 26 市.
@@ -76,14 +76,6 @@ _SIZE_WEIGHTS: dict[str, tuple[float, ...]] = {
 _R1_WEIGHTS = (0, 0, 0.15, 0.44, 0.28, 0.09, 0.04)
 
 
-def _persons_per_household(code: str, aging: float, rng: np.random.Generator) -> float:
-    if code == "13100":
-        return 1.86
-    if code == "13112":
-        return 1.93
-    return float(np.clip(2.12 + 0.8 * (aging - 0.25) + rng.normal(0, 0.06), 1.9, 2.4))
-
-
 def _composition(households: int, aging: float, rng: np.random.Generator, *, single_share: float,
                  fixed: dict[str, int] | None = None) -> dict[str, int]:
     """The leaf types and 再掲 of one area's 一般世帯 (sums exact)."""
@@ -142,9 +134,15 @@ def census(pop: DemoPopulation, seed: int) -> dict[str, np.ndarray]:
             comps[code] = _composition(KOMAE["0"], aging, rng, single_share=0,
                                        fixed={k: v for k, v in KOMAE.items() if k != "0"})
             continue
-        households = round(people * 0.985 / _persons_per_household(code, aging, rng))
         share = _TOKYO_SINGLE_SHARE + (0.035 if code == "13100" else -0.075) - 0.6 * (aging - _TOKYO_AGING_2020)
-        comps[code] = _composition(households, aging, rng, single_share=share + rng.normal(0, 0.02))
+        share += rng.normal(0, 0.02)
+        # households such that their members are 98.5% of the residents (the rest live in 施設等の世帯)
+        trial = round(people / 2.1)
+        members = (_by_size(_composition(trial, aging, np.random.default_rng([seed, 28, int(code), 1]),
+                                         single_share=share))[0, 1:] * np.arange(1, 8)).sum()
+        households = round(people * 0.985 / (members / trial))
+        comps[code] = _composition(households, aging, np.random.default_rng([seed, 28, int(code), 1]),
+                                   single_share=share)
     for code, comp in comps.items():
         out[code] = _by_size(comp)
     rng = np.random.default_rng([seed, 28, 13300])

@@ -13,7 +13,10 @@ import pandas as pd
 import pytest
 
 from komae_analysis.errors import InputError, InputProblem
-from komae_analysis.ingest.tokyo_timeseries import read_tokyo_timeseries_aged, read_tokyo_timeseries_population
+from komae_analysis.ingest.tokyo_timeseries import (
+    read_tokyo_timeseries_aged,
+    read_tokyo_timeseries_population,
+)
 from tests.conftest import REALDATA, ROOT
 
 DEMO = ROOT / "data" / "raw" / "tokyo_juki_timeseries"
