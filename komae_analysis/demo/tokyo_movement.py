@@ -10,7 +10,8 @@ the 東京都の人口（推計） base, here the demo register total of 1 Janua
 令和6年・7年; the other areas: invented, under 2%), so that 人口増減 equals the change of the
 register total, as it does between two censuses. 死亡数 comes from the model's life table applied
 to the year's population by age, 出生数 from the number aged 0 the next 1 January (both with a little
-noise); その他の増減 is about half the change in foreign residents (出入国) plus noise; 都内間の移動
+noise); その他の増減 is about half the change in foreign residents (出入国) plus a small positive part
+(職権記載 …) with noise; 都内間の移動
 is a small net of gross flows near 3% of the population each way; 社会増減（他県との移動）is the
 rest, so that 人口増減＝社会増減＋都内間＋自然増減＋その他 holds exactly. 市部 is the sum of its 26
 市 and 総数 the sum of 区部, 市部 and 町村部 in every column; 区部's 都内間 net nearly offsets the rest of
@@ -108,7 +109,7 @@ def _area_movement(pop: DemoPopulation, code: str, totals: np.ndarray, foreign: 
     births, deaths = _vital(pop, code, rng, totals)
     natural = births - deaths
     d_foreign = np.diff(foreign)
-    other = np.round(0.55 * d_foreign + rng.normal(0, 0.0006, len(YEARS)) * totals[:-1]).astype(np.int64)
+    other = np.round(0.55 * d_foreign + (0.0004 + rng.normal(0, 0.0002, len(YEARS))) * totals[:-1]).astype(np.int64)
     intra = np.round(rng.normal(0, 0.003, len(YEARS)) * totals[:-1]).astype(np.int64)
     social = change - natural - other - intra
     intra_in = np.round(totals[:-1] * rng.uniform(0.026, 0.032, len(YEARS))).astype(np.int64)

@@ -34,6 +34,7 @@ from komae_analysis.ingest import (
     ssdse,
     tokyo_juki,
     tokyo_movement,
+    tokyo_movement_monthly,
     tokyo_timeseries,
 )
 from komae_analysis.ingest.common import list_files
@@ -158,6 +159,18 @@ SOURCES: tuple[RawSource, ...] = (
         reader=tokyo_movement.read_tokyo_movement,
         schema=tokyo_movement.SCHEMA,
         required=False,
+    ),
+    RawSource(
+        id="tokyo_movement_monthly",
+        folder="tokyo_population_movement",
+        pattern="ju*qv1[14567]00.csv",
+        title_ja="人口の動き 月別の表（第11・14～17表: 都内間移動増減、自然増減、出生数、死亡数、その他の増減）",
+        source_ja="東京都総務局統計部「人口の動き」第11・14～17表",
+        provider_ja="東京都総務局統計部（「東京都の統計」ウェブサイトで毎年公表、前年1年間の月別・日本人・外国人別）",
+        reader=tokyo_movement_monthly.read_tokyo_movement_monthly,
+        schema=tokyo_movement_monthly.SCHEMA,
+        required=False,
+        edition_key=("year", "item", "nationality", "area_code", "month"),
     ),
     RawSource(
         id="census_households",

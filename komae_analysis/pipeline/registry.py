@@ -107,8 +107,8 @@ SECTIONS: tuple[Section, ...] = (
         part="1-2",
         title="統計から見る現状（3）世帯・人口動態と長期の推移",
         analysis="households",
-        inputs=("tokyo_timeseries_population", "tokyo_timeseries_aged", "tokyo_movement", "census_households",
-                "tokyo_juki_age5"),
+        inputs=("tokyo_timeseries_population", "tokyo_timeseries_aged", "tokyo_movement", "tokyo_movement_monthly",
+                "census_households", "tokyo_juki_age5"),
         numbering="2-3",
     ),
 

@@ -12,7 +12,8 @@ Pure functions from the tidy frames to appendix tables, figures and commentary:
   人口（推計） base (:mod:`.movement`);
 - 世帯構成 — 国勢調査 第10表: 一般世帯 by family type, with shares, against 東京都市部 (the 26 市
   summed) and 東京都 (:mod:`.family`);
-- 外国人住民 — 東京都 第7表 (:mod:`.foreign`).
+- 外国人住民 — 東京都 第7表, and the year's change by nationality from 人口の動き's monthly tables
+  (第11・14～17表) (:mod:`.foreign`).
 
 The optional sources may be absent: each table function then returns a Japanese sentence saying
 so, and the figure and commentary functions return an empty string. Every number in the
@@ -36,7 +37,13 @@ from komae_analysis.analysis.households.family import (
     family_table,
     family_text,
 )
-from komae_analysis.analysis.households.foreign import foreign_figure, foreign_table, foreign_text
+from komae_analysis.analysis.households.foreign import (
+    foreign_breakdown_table,
+    foreign_breakdown_text,
+    foreign_figure,
+    foreign_table,
+    foreign_text,
+)
 from komae_analysis.analysis.households.long_view import long_view_figure, long_view_table, long_view_text
 from komae_analysis.analysis.households.movement import movement_figure, movement_table, movement_text
 
@@ -48,6 +55,8 @@ __all__ = [
     "family_figure",
     "family_table",
     "family_text",
+    "foreign_breakdown_table",
+    "foreign_breakdown_text",
     "foreign_figure",
     "foreign_table",
     "foreign_text",

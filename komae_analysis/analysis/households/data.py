@@ -20,6 +20,7 @@ from komae_analysis.report import numbers
 TIMESERIES = "tokyo_timeseries_population"
 AGED = "tokyo_timeseries_aged"
 MOVEMENT = "tokyo_movement"
+MONTHLY = "tokyo_movement_monthly"
 CENSUS = "census_households"
 TOKYO = "tokyo_juki_age5"
 
@@ -71,6 +72,8 @@ class HouseholdsData:
       type codes) for the city, 東京都市部 (the sum of the 26 市, when all are present), 東京都.
     - ``foreign``: per reference date of 第7表: the city's, 東京都市部's and 東京都's total and
       foreign residents.
+    - ``breakdown``: the city's year totals of 人口の動き's monthly tables (出生数, 死亡数, 自然増減,
+      都内間移動増減, その他の増減) by 総数/日本人/外国人, for the latest year available (``breakdown_year``).
     """
 
     params: Params
@@ -82,6 +85,8 @@ class HouseholdsData:
     census: pd.DataFrame
     census_date: pd.Timestamp | None
     foreign: pd.DataFrame
+    breakdown: pd.DataFrame  # the city's year totals of the monthly tables: index item, columns 総数/日本人/外国人
+    breakdown_year: int | None
 
     @property
     def city_name(self) -> str:
@@ -156,6 +161,7 @@ def prepare(params: Params, inputs: Mapping[str, pd.DataFrame]) -> HouseholdsDat
         raise KomaeError(str(exc)) from None
     long_view, first_available = _long_view(params, settings, inputs[TIMESERIES], inputs[AGED], latest.year)
     census, census_date = _census(params, inputs[CENSUS], latest)
+    breakdown, breakdown_year = _breakdown(params, inputs[MONTHLY], latest)
     return HouseholdsData(
         params=params,
         settings=settings,
@@ -166,6 +172,8 @@ def prepare(params: Params, inputs: Mapping[str, pd.DataFrame]) -> HouseholdsDat
         census=census,
         census_date=census_date,
         foreign=_foreign(params, settings, tokyo, latest),
+        breakdown=breakdown,
+        breakdown_year=breakdown_year,
     )
 
 
@@ -246,6 +254,33 @@ def _census(params: Params, census: pd.DataFrame, latest: pd.Timestamp) -> tuple
     return frame, date
 
 
+# --- 人口の動き (monthly tables): the year's totals by nationality --------------------------------
+def _breakdown(params: Params, monthly: pd.DataFrame, latest: pd.Timestamp) -> tuple[pd.DataFrame, int | None]:
+    """The city's year totals by item and nationality for the latest year ending before ``latest``.
+    出生数 − 死亡数 must equal 自然増減 in every month and nationality (three files of one year)."""
+    city = monthly[(monthly["area_code"] == params.city.area_code) & (monthly["year"] < latest.year)]
+    if city.empty:
+        if not monthly.empty and (monthly["year"] < latest.year).any():
+            raise KomaeError(f"人口の動きの月別の表に{params.city.name}（地域コード {params.city.area_code}）の行がありません")
+        return pd.DataFrame(), None
+    year = int(city["year"].max())
+    city = city[city["year"] == year]
+    cells = city.set_index(["item", "nationality", "month"])["value"]
+    items = set(city["item"])
+    if {"出生数", "死亡数", "自然増減"} <= items:
+        for (nationality, month), natural in cells.loc["自然増減"].items():
+            births, deaths = cells.get(("出生数", nationality, month)), cells.get(("死亡数", nationality, month))
+            if pd.isna(natural) or births is None or deaths is None or pd.isna(births) or pd.isna(deaths):
+                continue
+            if births - deaths != natural:
+                when = f"{month}月" if month else "年計"
+                raise KomaeError(
+                    f"人口の動き（{label_year(year)}中）の月別の表で、{params.city.name}の{nationality}の{when}の出生数－死亡数"
+                    f"（{births}－{deaths}＝{births - deaths}）が自然増減（{natural}）と合いません")
+    year_totals = city[city["month"] == 0].pivot(index="item", columns="nationality", values="value")
+    return year_totals.reindex(columns=["総数", "日本人", "外国人"]), year
+
+
 # --- 外国人住民 ---------------------------------------------------------------------------------
 def _foreign(params: Params, settings: HouseholdsParams, tokyo: pd.DataFrame, latest: pd.Timestamp) -> pd.DataFrame:
     codes = [params.city.area_code, settings.shibu_code, settings.tokyo_code]
@@ -266,6 +301,7 @@ __all__ = [
     "AGED",
     "CENSUS",
     "FOREIGN_FROM",
+    "MONTHLY",
     "MOVEMENT",
     "PARAMS",
     "TIMESERIES",

@@ -7,7 +7,15 @@ import numpy as np
 import pandas as pd
 
 from komae_analysis.analysis import trends
-from komae_analysis.analysis.households.data import TOKYO, HouseholdsData, compare_phrase, label_date
+from komae_analysis.analysis.households.data import (
+    MONTHLY,
+    TOKYO,
+    HouseholdsData,
+    compare_phrase,
+    label_date,
+    label_year,
+    missing_sentence,
+)
 from komae_analysis.calendar import short_wareki
 from komae_analysis.ingest.registry import citation
 from komae_analysis.report.charts import PALETTE, AppendixFigure, new_figure, percent, thousands
@@ -129,3 +137,70 @@ def foreign_figure(data: HouseholdsData) -> AppendixFigure:
         source=_source(),
         notes=["東京都市部は都内26市の計。"],
     )
+
+
+# --- the year's change by nationality (人口の動き, monthly tables) ------------------------------
+#: (row label, item in the monthly tables)
+BREAKDOWN_ROWS = (
+    ("出生数", "出生数"),
+    ("死亡数", "死亡数"),
+    ("自然増減", "自然増減"),
+    ("都内間の移動増減", "都内間移動増減"),
+    ("その他の増減（出入国など）", "その他の増減"),
+)
+
+
+def foreign_breakdown_table(data: HouseholdsData) -> AppendixTable | str:
+    b = data.breakdown
+    if b.empty:
+        return missing_sentence("日本人・外国人別の人口の増減の内訳", MONTHLY)
+    assert data.breakdown_year is not None
+    frame = pd.DataFrame({
+        "区分": [label for label, _item in BREAKDOWN_ROWS],
+        **{col: pd.array([b.loc[item, col] if item in b.index else pd.NA for _l, item in BREAKDOWN_ROWS],
+                         dtype="Int64") for col in ("総数", "日本人", "外国人")},
+    })
+    missing = [label for label, item in BREAKDOWN_ROWS if item not in b.index]
+    notes = [
+        "人口の動きの月別の表（日本人・外国人別）の年計。他県との移動（転入・転出）は日本人・外国人別の表を用いていないため掲載していない。",
+        "その他の増減は、国外との転出入（出入国）や職権による住民票の記載・消除など。",
+    ]
+    if missing:
+        notes.append(f"{'・'.join(missing)}は、その月別の表がないため掲載していない。")
+    return AppendixTable(
+        title=f"人口の増減の内訳（日本人・外国人別、{data.city_name}、{label_year(data.breakdown_year)}）",
+        frame=frame,
+        unit="単位：人",
+        source=citation(MONTHLY, f"{label_year(data.breakdown_year)}1月～12月"),
+        notes=notes,
+        formats={c: "int" for c in ("総数", "日本人", "外国人")},
+    )
+
+
+def _signed(value: float) -> str:
+    if value > 0:
+        return f"{_people(value)}の増加"
+    if value < 0:
+        return f"{_people(-value)}の減少"
+    return "増減なし"
+
+
+def foreign_breakdown_text(data: HouseholdsData) -> str:
+    """Which component moved the foreign residents most in the latest year, against the Japanese."""
+    b = data.breakdown
+    parts = [("自然増減", "自然増減"), ("都内間の移動増減", "都内間移動増減"), ("その他の増減（国外との出入国など）", "その他の増減")]
+    parts = [(label, item) for label, item in parts if item in b.index and pd.notna(b.loc[item, "外国人"])]
+    if b.empty or not parts:
+        return ""
+    assert data.breakdown_year is not None
+    year = label_year(data.breakdown_year)
+    fo = {label: float(b.loc[item, "外国人"]) for label, item in parts}
+    text = f"{year}の外国人住民の増減の内訳をみると、" + "、".join(f"{label}が{_signed(v)}" for label, v in fo.items())
+    top = max(fo, key=lambda k: fo[k])
+    if fo[top] > 0 and sum(v > 0 for v in fo.values()) > 1:
+        text += f"で、{top.split('（')[0]}による増加が最も大きくなっています。"
+    else:
+        text += "です。"
+    if "自然増減" in b.index and pd.notna(b.loc["自然増減", "日本人"]):
+        text += f"日本人は自然増減が{_signed(float(b.loc['自然増減', '日本人']))}となっています。"
+    return text
