@@ -59,7 +59,7 @@ def test_same_seed_same_bytes_as_committed(tmp_path):
     second = demo.write(tmp_path / "b", SEED)
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes() == (FOLDER / a.name).read_bytes()
-    assert sorted(p.name for p in FOLDER.iterdir()) == sorted(p.name for p in first)
+    assert sorted(p.name for p in FOLDER.glob("ju*qv0100.csv")) == sorted(p.name for p in first)
 
 
 def test_header_years_and_demo_marker():

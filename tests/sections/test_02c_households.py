@@ -67,7 +67,7 @@ SETTINGS = PARAMS.topic(hh.HouseholdsParams)
 def data_of(**frames) -> hh.HouseholdsData:
     base = dict(params=PARAMS, settings=SETTINGS, latest=pd.Timestamp(2026, 1, 1), long_view=pd.DataFrame(),
                 long_view_first_available=None, movement=pd.DataFrame(), census=pd.DataFrame(), census_date=None,
-                foreign=pd.DataFrame())
+                foreign=pd.DataFrame(), breakdown=pd.DataFrame(), breakdown_year=None)
     return hh.HouseholdsData(**{**base, **frames})
 
 
@@ -165,11 +165,12 @@ def test_missing_optional_sources_give_a_sentence_not_a_crash(demo_data_dir):
     inputs = {s: empty_frame(registry.source(s).schema) for s in section(ID).inputs if s != "tokyo_juki_age5"}
     inputs["tokyo_juki_age5"] = registry.load("tokyo_juki_age5", demo_data_dir, 2026)
     d = hh.prepare(PARAMS, inputs)
-    for fn in (hh.long_view_table, hh.movement_table, hh.family_table, hh.family_comparison_table):
+    for fn in (hh.long_view_table, hh.movement_table, hh.family_table, hh.family_comparison_table,
+               hh.foreign_breakdown_table):
         out = fn(d)
         assert isinstance(out, str) and "データがないため掲載していません" in out
     for fn in (hh.long_view_figure, hh.long_view_text, hh.movement_figure, hh.movement_text, hh.family_figure,
-               hh.family_text):
+               hh.family_text, hh.foreign_breakdown_text):
         assert fn(d) == ""
     assert hh.foreign_table(d).frame.shape[0] == 10  # 第7表 is always there
 
@@ -183,6 +184,7 @@ def test_fy2023_uses_data_up_to_its_1_april(demo_data_dir):
     assert list(d.movement["year"]) == list(range(2016, 2023))  # 令和4年中 ends on 2023-01-01
     assert sorted(d.foreign["date"].unique())[-1] == pd.Timestamp(2023, 1, 1)
     assert any("7年を掲載" in n for n in hh.movement_table(d).notes)
+    assert d.breakdown_year == 2022
 
 
 # --- raw demo files, read here ------------------------------------------------------------------
@@ -232,13 +234,13 @@ def census(demo_data_dir) -> dict[str, dict[str, int]]:
 def test_tables_and_figures_are_numbered_from_the_registry(built_report):
     rec = json.loads((built_report / "sections" / f"{ID}.json").read_text(encoding="utf-8"))
     prefix = section(ID).numbering
-    assert [t["number"] for t in rec["tables"]] == [f"表{prefix}-{i}" for i in range(1, 6)]
+    assert [t["number"] for t in rec["tables"]] == [f"表{prefix}-{i}" for i in range(1, 7)]
     assert [f["number"] for f in rec["figures"]] == [f"図{prefix}-{i}" for i in range(1, 5)]
 
 
 def test_every_commentary_number_is_printed_in_a_table(built_report):
     paragraphs = commentary(built_report, ID)
-    assert len(paragraphs) == 4  # long view, movement, households, foreign residents
+    assert len(paragraphs) == 5  # long view, movement, households, foreign residents, their year's change
     numeric, labels = printed_cells(tables(built_report, ID))
     for text in paragraphs:
         assert unmatched_numbers(text, numeric, labels) == [], text
@@ -328,6 +330,27 @@ def test_foreign_residents_match_dai7(built_report, demo_data_dir):
         assert f.loc[wareki(y), "外国人住民の割合（東京都）"] == str(shown_pct(areas["13000"][1], areas["13000"][0]))
     latest = dai7_totals(demo_data_dir, 2026)["13219"]
     assert f"令和8年1月1日現在は{latest[1]:,}人（総人口の{shown_pct(latest[1], latest[0])}％）" in commentary(built_report, ID)[3]
+
+
+def test_breakdown_by_nationality_matches_the_monthly_tables(built_report, demo_data_dir):
+    t = table(built_report, ID, "人口の増減の内訳（日本人・外国人別")
+    f = t.frame.set_index("区分")
+    folder = demo_data_dir / "tokyo_population_movement"
+    year = {}
+    for number, label in (("1500", "出生数"), ("1600", "死亡数"), ("1400", "自然増減"), ("1100", "都内間の移動増減"),
+                          ("1700", "その他の増減（出入国など）")):
+        rows = csv_rows(folder / f"ju25qv{number}.csv")
+        for nationality in ("総数", "日本人", "外国人"):
+            r = next(r for r in rows if len(r) > 16 and r[0] == nationality and r[2] == "13219")
+            assert f.loc[label, nationality] == int(r[16]) == sum(int(c) for c in r[4:16]), (label, nationality)
+            year[(label, nationality)] = int(r[16])
+    for nationality in ("総数", "日本人", "外国人"):  # 出生 − 死亡 = 自然増減, across the three files
+        assert year[("出生数", nationality)] - year[("死亡数", nationality)] == year[("自然増減", nationality)]
+    # the year totals are those of 第1表
+    first = next(r for r in csv_rows(folder / "ju25qv0100.csv") if len(r) > 3 and r[1] == "13219")
+    assert (year[("出生数", "総数")], year[("死亡数", "総数")]) == (int(first[12]), int(first[13]))
+    text = commentary(built_report, ID)[4]
+    assert text.startswith("令和7年の外国人住民の増減の内訳をみると、")
 
 
 def test_page_has_no_pipeline_wording(built_report):
