@@ -162,7 +162,7 @@ def foreign_breakdown_table(data: HouseholdsData) -> AppendixTable | str:
     })
     missing = [label for label, item in BREAKDOWN_ROWS if item not in b.index]
     notes = [
-        "人口の動きの月別の表（日本人・外国人別）の年計。他県との移動（転入・転出）は日本人・外国人別の表を用いていないため掲載していない。",
+        "人口の動きの月別の表（日本人・外国人別）の年計。他県との移動（転入・転出）の日本人・外国人別の内訳は含めていない。",
         "その他の増減は、国外との転出入（出入国）や職権による住民票の記載・消除など。",
     ]
     if missing:

@@ -19,7 +19,7 @@ from komae_analysis.analysis.households.data import (
 )
 from komae_analysis.ingest.registry import citation
 from komae_analysis.report.charts import PALETTE, AppendixFigure, new_figure, thousands
-from komae_analysis.report.numbers import count
+from komae_analysis.report.numbers import count, format_value
 from komae_analysis.report.tables import AppendixTable
 
 _WHAT = "人口動態（出生・死亡、転入・転出）の推移"
@@ -194,8 +194,8 @@ def movement_figure(data: HouseholdsData) -> AppendixFigure | str:
         figure=fig,
         alt=(f"{label_year(int(years[0]))}から{label_year(int(years[-1]))}までの各年の自然増減・社会増減・その他の増減の"
              f"棒グラフ（左から順）と、人口増減の折れ線グラフ。{label_year(int(years[-1]))}は自然増減"
-             f"{count(last['natural'], '人')}、社会増減{count(last['social_total'], '人')}、"
-             f"人口増減{count(last['change'], '人')}。"),
+             f"{format_value(last['natural'], 'int')}人、社会増減{format_value(last['social_total'], 'int')}人、"
+             f"人口増減{format_value(last['change'], 'int')}人。"),
         source=_source(),
         notes=["社会増減は他県との移動と都内の区市町村間の移動の計。", *_short_note(data)],
     )
