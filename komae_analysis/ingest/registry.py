@@ -29,6 +29,7 @@ from komae_analysis.calendar import wareki_date, wareki_fy
 from komae_analysis.errors import InputError, InputProblem, display_name
 from komae_analysis.ingest import (
     care_insurance,
+    census_households,
     city_disability,
     city_register,
     community,
@@ -38,6 +39,9 @@ from komae_analysis.ingest import (
     ssdse,
     tokyo_disability,
     tokyo_juki,
+    tokyo_movement,
+    tokyo_movement_monthly,
+    tokyo_timeseries,
 )
 from komae_analysis.ingest.common import list_files
 from komae_analysis.ingest.frames import LazySchema, empty_frame
@@ -127,7 +131,64 @@ SOURCES: tuple[RawSource, ...] = (
         required=False,
         edition_key=("area_code", "item_code", "year"),
     ),
-    # <sources households>
+    RawSource(
+        id="tokyo_timeseries_population",
+        folder="tokyo_juki_timeseries",
+        pattern="jy*0200.csv",
+        title_ja="住民基本台帳による東京都の世帯と人口 時系列 第2表（区市町村別男女別人口）",
+        source_ja="東京都総務局統計部「住民基本台帳による東京都の世帯と人口」時系列 第2表",
+        provider_ja="東京都総務局統計部（「東京都の統計」ウェブサイトで公表、毎年1月の公表に昭和60年からの各年1月1日現在）",
+        reader=tokyo_timeseries.read_tokyo_timeseries_population,
+        schema=tokyo_timeseries.POPULATION_SCHEMA,
+        required=False,
+        edition_key=("area_code", "year", "nationality", "sex"),
+    ),
+    RawSource(
+        id="tokyo_timeseries_aged",
+        folder="tokyo_juki_timeseries",
+        pattern="jy*0906.csv",
+        title_ja="住民基本台帳による東京都の世帯と人口 時系列 第9表（老年人口（65歳以上）割合）",
+        source_ja="東京都総務局統計部「住民基本台帳による東京都の世帯と人口」時系列 第9表",
+        provider_ja="東京都総務局統計部（「東京都の統計」ウェブサイトで公表、毎年1月の公表に昭和60年からの各年1月1日現在）",
+        reader=tokyo_timeseries.read_tokyo_timeseries_aged,
+        schema=tokyo_timeseries.AGED_SCHEMA,
+        required=False,
+        edition_key=("area_code", "year", "base", "sex"),
+    ),
+    RawSource(
+        id="tokyo_movement",
+        folder="tokyo_population_movement",
+        pattern="ju*qv0100.csv",
+        title_ja="人口の動き 第1表（区市町村、変動要因別人口）",
+        source_ja="東京都総務局統計部「人口の動き」第1表",
+        provider_ja="東京都総務局統計部（「東京都の統計」ウェブサイトで毎年公表、前年1年間の動き）",
+        reader=tokyo_movement.read_tokyo_movement,
+        schema=tokyo_movement.SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="tokyo_movement_monthly",
+        folder="tokyo_population_movement",
+        pattern="ju*qv1[14567]00.csv",
+        title_ja="人口の動き 月別の表（第11・14～17表: 都内間移動増減、自然増減、出生数、死亡数、その他の増減）",
+        source_ja="東京都総務局統計部「人口の動き」第11・14～17表",
+        provider_ja="東京都総務局統計部（「東京都の統計」ウェブサイトで毎年公表、前年1年間の月別・日本人・外国人別）",
+        reader=tokyo_movement_monthly.read_tokyo_movement_monthly,
+        schema=tokyo_movement_monthly.SCHEMA,
+        required=False,
+        edition_key=("year", "item", "nationality", "area_code", "month"),
+    ),
+    RawSource(
+        id="census_households",
+        folder="census_households",
+        pattern="*.xlsx",
+        title_ja="国勢調査 人口等基本集計 第10表（世帯の家族類型，世帯人員の人数別一般世帯数）",
+        source_ja="総務省統計局「国勢調査」人口等基本集計 第10表",
+        provider_ja="総務省統計局（e-Stat で公表、各調査年の10月1日現在）",
+        reader=census_households.read_census_households,
+        schema=census_households.SCHEMA,
+        required=False,
+    ),
 
     RawSource(
         id="ipss_projection",

@@ -102,7 +102,15 @@ SECTIONS: tuple[Section, ...] = (
         inputs=("tokyo_juki_age5", "city_register_population", "city_register_households"),
         numbering="2-2",
     ),
-    # <section 02c_households>
+    Section(
+        id="02c_households",
+        part="1-2",
+        title="統計から見る現状（3）世帯・人口動態と長期の推移",
+        analysis="households",
+        inputs=("tokyo_timeseries_population", "tokyo_timeseries_aged", "tokyo_movement", "tokyo_movement_monthly",
+                "census_households", "tokyo_juki_age5"),
+        numbering="2-3",
+    ),
 
     Section(
         id="02d_projection",
