@@ -189,7 +189,6 @@ SOURCES: tuple[RawSource, ...] = (
         schema=census_households.SCHEMA,
         required=False,
     ),
-
     RawSource(
         id="ipss_projection",
         folder="ipss_projection",
@@ -201,9 +200,6 @@ SOURCES: tuple[RawSource, ...] = (
         schema=ipss_projection.SCHEMA,
         required=False,
     ),
-
-    # <sources peers>
-
     RawSource(
         id="care_annual",
         folder="care_insurance",
@@ -234,7 +230,6 @@ SOURCES: tuple[RawSource, ...] = (
         required=False,
         as_of=care_insurance.care_as_of,
     ),
-
     RawSource(
         id="city_disability",
         folder="city_disability",
@@ -257,7 +252,6 @@ SOURCES: tuple[RawSource, ...] = (
         schema=tokyo_disability.SCHEMA,
         required=False,
     ),
-
     RawSource(
         id="seiho_monthly",
         folder="seikatsu_hogo",
@@ -284,7 +278,6 @@ SOURCES: tuple[RawSource, ...] = (
         required=False,
         edition_key=("topic", "item", "fiscal_year"),
     ),
-
     RawSource(
         id="moj_recidivism",
         folder="moj_saihan",

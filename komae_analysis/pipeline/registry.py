@@ -111,7 +111,6 @@ SECTIONS: tuple[Section, ...] = (
                 "census_households", "tokyo_juki_age5"),
         numbering="2-3",
     ),
-
     Section(
         id="02d_projection",
         part="1-2",
@@ -120,7 +119,6 @@ SECTIONS: tuple[Section, ...] = (
         inputs=("city_register_population", "ipss_projection"),
         numbering="2-4",
     ),
-
     Section(
         id="02e_peers",
         part="1-2",
@@ -129,7 +127,6 @@ SECTIONS: tuple[Section, ...] = (
         inputs=("ssdse_a",),
         numbering="2-5",
     ),
-
     Section(
         id="02f_care",
         part="1-2",
@@ -138,7 +135,6 @@ SECTIONS: tuple[Section, ...] = (
         inputs=("care_annual", "care_monthly"),
         numbering="2-6",
     ),
-
     Section(
         id="02g_disability",
         part="1-2",
@@ -147,7 +143,6 @@ SECTIONS: tuple[Section, ...] = (
         inputs=("city_disability", "tokyo_disability", "tokyo_juki_age5"),
         numbering="2-7",
     ),
-
     Section(
         id="02h_community",
         part="1-2",
@@ -156,7 +151,6 @@ SECTIONS: tuple[Section, ...] = (
         inputs=("seiho_monthly", "community_stats", "city_register_households"),
         numbering="2-8",
     ),
-
     Section(
         id="02i_recidivism",
         part="1-2",
