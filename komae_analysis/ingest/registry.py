@@ -27,7 +27,15 @@ import pandas as pd
 
 from komae_analysis.calendar import wareki_date, wareki_fy
 from komae_analysis.errors import InputError, InputProblem, display_name
-from komae_analysis.ingest import city_register, soumu_juki, ssdse, tokyo_juki
+from komae_analysis.ingest import (
+    city_register,
+    implementation_plan,
+    plan_progress,
+    plan_registry,
+    soumu_juki,
+    ssdse,
+    tokyo_juki,
+)
 from komae_analysis.ingest.common import list_files
 from komae_analysis.ingest.frames import LazySchema, empty_frame
 
@@ -129,6 +137,94 @@ SOURCES: tuple[RawSource, ...] = (
     # <sources community>
 
     # <sources recidivism>
+    RawSource(
+        id="plan_registry_outline",
+        folder="plan_registry",
+        pattern="*.xlsx",
+        title_ja="あいとぴあレインボープラン 施策の台帳（基本理念・基本目標・計画）",
+        source_ja="狛江市「あいとぴあレインボープラン（地域共生社会推進基本計画）」",
+        provider_ja="狛江市 福祉政策課（計画担当が施策の台帳として管理するExcelファイル）",
+        reader=plan_registry.read_registry_outline,
+        schema=plan_registry.OUTLINE_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="plan_registry_measures",
+        folder="plan_registry",
+        pattern="*.xlsx",
+        title_ja="あいとぴあレインボープラン 施策の台帳（施策）",
+        source_ja="狛江市「あいとぴあレインボープラン（地域共生社会推進基本計画）」",
+        provider_ja="狛江市 福祉政策課（計画担当が施策の台帳として管理するExcelファイル）",
+        reader=plan_registry.read_registry_measures,
+        schema=plan_registry.MEASURES_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="plan_registry_projects",
+        folder="plan_registry",
+        pattern="*.xlsx",
+        title_ja="あいとぴあレインボープラン 施策の台帳（事業）",
+        source_ja="狛江市「あいとぴあレインボープラン（地域共生社会推進基本計画）」",
+        provider_ja="狛江市 福祉政策課（計画担当が施策の台帳として管理するExcelファイル）",
+        reader=plan_registry.read_registry_projects,
+        schema=plan_registry.PROJECTS_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="plan_progress_scale",
+        folder="plan_progress",
+        pattern="*.xlsx",
+        title_ja="各計画の進捗状況の評価（評価区分）",
+        source_ja="狛江市「各計画の事業評価（進捗状況の評価）」",
+        provider_ja="狛江市 福祉政策課（各担当課の自己評価を取りまとめたExcelファイル）",
+        reader=plan_progress.read_progress_scale,
+        schema=plan_progress.SCALE_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="plan_progress_ratings",
+        folder="plan_progress",
+        pattern="*.xlsx",
+        title_ja="各計画の進捗状況の評価（事業評価）",
+        source_ja="狛江市「各計画の事業評価（進捗状況の評価）」",
+        provider_ja="狛江市 福祉政策課（各担当課の自己評価を取りまとめたExcelファイル）",
+        reader=plan_progress.read_progress_ratings,
+        schema=plan_progress.RATINGS_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="plan_progress_indicators",
+        folder="plan_progress",
+        pattern="*.xlsx",
+        title_ja="各計画の進捗状況の評価（指標）",
+        source_ja="狛江市「各計画の事業評価（進捗状況の評価）」",
+        provider_ja="狛江市 福祉政策課（各担当課の自己評価を取りまとめたExcelファイル）",
+        reader=plan_progress.read_progress_indicators,
+        schema=plan_progress.INDICATORS_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="implementation_plan_lines",
+        folder="implementation_plan",
+        pattern="*.xlsx",
+        title_ja="あいとぴあレインボープラン実施計画（取組内容・取組状況）",
+        source_ja="狛江市「あいとぴあレインボープラン実施計画」",
+        provider_ja="狛江市 福祉政策課（毎年7月の改定で各担当課の記入を取りまとめたExcelファイル）",
+        reader=implementation_plan.read_plan_lines,
+        schema=implementation_plan.LINES_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="implementation_plan_budget",
+        folder="implementation_plan",
+        pattern="*.xlsx",
+        title_ja="あいとぴあレインボープラン実施計画（関連する予算事業・事業費）",
+        source_ja="狛江市「あいとぴあレインボープラン実施計画」",
+        provider_ja="狛江市 福祉政策課（毎年7月の改定で各担当課の記入を取りまとめたExcelファイル）",
+        reader=implementation_plan.read_plan_budget,
+        schema=implementation_plan.BUDGET_SCHEMA,
+        required=False,
+    ),
 )
 
 _BY_ID = {s.id: s for s in SOURCES}
