@@ -115,6 +115,14 @@ SECTIONS: tuple[Section, ...] = (
     # <section 02h_community>
 
     # <section 02i_recidivism>
+    Section(
+        id="10_policy_framework",
+        part="ch4",
+        title="施策体系と施策一覧",
+        analysis="plan",
+        inputs=("plan_registry_outline", "plan_registry_measures"),
+        numbering="4",
+    ),
 )
 
 #: Parameters the build injects into every section notebook; each notebook's parameters cell must

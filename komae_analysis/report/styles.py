@@ -55,6 +55,7 @@ TABLE_CSS = f"""
   white-space: nowrap;  /* a row label (a date, a name) is read as one unit */
 }}
 .komae-table-block table.komae-table tbody .text {{ text-align: left; }}
+.komae-table-block table.komae-table tbody td.text {{ white-space: pre-line; }}  /* a cell of several lines (one item per line) */
 .komae-table-block table.komae-table tbody .num {{
   text-align: right;
   white-space: nowrap;
