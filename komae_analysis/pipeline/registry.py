@@ -123,6 +123,15 @@ SECTIONS: tuple[Section, ...] = (
         inputs=("plan_registry_outline", "plan_registry_measures"),
         numbering="4",
     ),
+    Section(
+        id="11_implementation_plan",
+        part="plan",
+        title="重点施策の実施計画",
+        analysis="plan",
+        inputs=("plan_registry_measures", "plan_registry_projects", "implementation_plan_lines",
+                "implementation_plan_budget"),
+        numbering="6",
+    ),
 )
 
 #: Parameters the build injects into every section notebook; each notebook's parameters cell must

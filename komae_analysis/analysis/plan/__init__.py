@@ -23,3 +23,10 @@ from komae_analysis.analysis.plan.framework import (  # noqa: F401
     measure_lists,
     philosophy_text,
 )
+from komae_analysis.analysis.plan.implementation import (  # noqa: F401
+    Edition,
+    cost_table,
+    edition,
+    edition_workbook,
+    overview_text,
+)
