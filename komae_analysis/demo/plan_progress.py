@@ -96,7 +96,7 @@ def ratings(seed: int) -> list[tuple[int, str, str, str, str]]:
             noise = float(rng.normal())
             if m.plan == "再犯防止計画" and fy < NEW_PLAN_FIRST_FY:
                 continue
-            rating = _rating(2.85 + 0.7 * tendency[p.id] + 0.45 * noise)
+            rating = _rating(3.2 + 0.65 * tendency[p.id] + 0.45 * noise)
             out.append((fy, p.id, p.name, _RESULT_PHRASES[rating].format(name=p.name), rating))
     return out
 

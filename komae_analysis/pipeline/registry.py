@@ -116,6 +116,15 @@ SECTIONS: tuple[Section, ...] = (
 
     # <section 02i_recidivism>
     Section(
+        id="05_progress",
+        part="1-5",
+        title="現行計画の進捗状況の評価",
+        analysis="plan",
+        inputs=("plan_registry_outline", "plan_registry_measures", "plan_registry_projects",
+                "plan_progress_scale", "plan_progress_ratings", "plan_progress_indicators"),
+        numbering="5-1",
+    ),
+    Section(
         id="10_policy_framework",
         part="ch4",
         title="施策体系と施策一覧",

@@ -30,3 +30,19 @@ from komae_analysis.analysis.plan.implementation import (  # noqa: F401
     edition_workbook,
     overview_text,
 )
+from komae_analysis.analysis.plan.progress import (  # noqa: F401
+    achievement,
+    behind_table,
+    change_table,
+    change_text,
+    distribution_figure,
+    distribution_table,
+    distribution_text,
+    grade,
+    grade_table,
+    grade_text,
+    indicator_table,
+    indicator_text,
+    method_text,
+    progress,
+)
