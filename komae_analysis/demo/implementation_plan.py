@@ -75,7 +75,7 @@ def budget_rows(seed: int) -> list[list[object]]:
             growth = 1 + float(rng.uniform(0.0, 0.05))
             for k, fy in enumerate(EDITIONS):
                 cost = base if k == 0 else int(round(base * growth**k))
-                note = content.DEMO_NOTE if not (name in SEED_COSTS and k == 0) else "デモ（架空。策定の方向性（案）では●●千円）"
+                note = content.DEMO_NOTE if not (name in SEED_COSTS and k == 0) else "デモ（架空。市の資料では●●千円）"
                 rows.append([m.code, wareki_fy(fy), name, department, cost, note])
     return rows
 

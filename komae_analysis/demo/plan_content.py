@@ -1,6 +1,7 @@
 """The content of the demo 施策 registry and 実施計画: what is real and what is invented.
 
-Real (the city's 策定の方向性（案）, which the demo copies word for word): the five 基本目標 and the
+Real (the city's committee paper 「再犯防止推進計画策定の方向性について」, the draft the demo copies word
+for word): the five 基本目標 and the
 thirteen 施策 of the 再犯防止推進計画 under them; the 重層計画's 施策 1-1-1 (its text, 施策の将来像,
 主な事業例, 担当課, 施策の方向性 and 到達目標 as the 実施計画 sheet words them), its two related budget
 事業 and its 令和6～9年度 取組内容. Where the draft leaves blanks (●●千円, ●人) or has obvious
@@ -19,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 DEMO_NOTE = "デモ（架空）"
-SEED_NOTE = "策定の方向性（案）の文言"
-SEED_TEXT_NOTE = "施策の文言は策定の方向性（案）による。将来像・方向性・事業例はデモ（架空）"
+SEED_NOTE = "市の資料「再犯防止推進計画策定の方向性について」の文言"
+SEED_TEXT_NOTE = "施策の文言は市の資料「再犯防止推進計画策定の方向性について」による。将来像・方向性・事業例はデモ（架空）"
 
 PHILOSOPHY = ("ともに支え合い、誰もが自分らしく安心して暮らし続けられる地域共生のまち　こまえ",)
 

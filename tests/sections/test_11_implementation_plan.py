@@ -174,3 +174,24 @@ def test_commentary_numbers_are_printed(built_report):
     assert paragraphs
     for text in paragraphs:
         assert unmatched_numbers(text, numeric, labels) == [], text
+
+
+def test_rebuilding_another_edition_replaces_the_workbook(tmp_path, demo_data_dir):
+    """The section's own workbook goes with its other outputs: rebuilding the section for the 令和7年度
+    edition leaves 実施計画_R7.xlsx, not the 令和8年度 one beside it."""
+    import yaml
+
+    from komae_analysis.params import params_path
+    from komae_analysis.pipeline.build import build
+
+    out = tmp_path / "reports"
+    assert build(run_params(2026), data_dir=demo_data_dir, out_base=out, only=[ID], jobs=1, echo=lambda _m: None).ok
+    data = yaml.safe_load(params_path(2026).read_text(encoding="utf-8"))
+    data["plan"]["revision_fy"] = 2025
+    other = tmp_path / "FY2026_R7.yaml"
+    other.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert build(run_params(path=other), data_dir=demo_data_dir, out_base=out, only=[ID], jobs=1,
+                 echo=lambda _m: None).ok
+    assert sorted(p.name for p in (out / "FY2026" / "tables" / ID).iterdir()) == ["実施計画_R7.xlsx"]
+    ws = openpyxl.load_workbook(out / "FY2026" / "tables" / ID / "実施計画_R7.xlsx")["1-1-1"]
+    assert ws["A1"].value == "あいとぴあレインボープラン実施計画（令和7年7月改定、令和7年度～令和9年度）"
