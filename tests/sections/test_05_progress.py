@@ -224,3 +224,17 @@ def test_commentary_numbers_are_printed(built_report):
             assert n in goal_labels, text
         text = re.sub(r"基本目標\d+", "基本目標", text)
         assert unmatched_numbers(text, numeric, labels) == [], text
+
+
+def test_the_base_year_value_is_not_an_actual():
+    """An indicator based in 令和6年度 (2024) whose only value is that year's: no 実績 yet."""
+    inputs = hand_made()
+    ind = inputs["plan_progress_indicators"].copy()
+    mask = ind["indicator_id"] == "i2"
+    ind.loc[mask, "base_fy"] = 2025
+    ind.loc[mask & (ind["fiscal_year"] == 2025), "actual"] = 30.0
+    ind.loc[mask & (ind["fiscal_year"] == 2026), "actual"] = None
+    data = plan.prepare(run_params(2026), {**inputs, "plan_progress_indicators": ind})
+    row = indicators(data).set_index("indicator_id").loc["i2"]
+    assert row["actual"] is None or pd.isna(row["actual"])
+    assert row["judge"] == "－"

@@ -195,3 +195,9 @@ def test_rebuilding_another_edition_replaces_the_workbook(tmp_path, demo_data_di
     assert sorted(p.name for p in (out / "FY2026" / "tables" / ID).iterdir()) == ["実施計画_R7.xlsx"]
     ws = openpyxl.load_workbook(out / "FY2026" / "tables" / ID / "実施計画_R7.xlsx")["1-1-1"]
     assert ws["A1"].value == "あいとぴあレインボープラン実施計画（令和7年7月改定、令和7年度～令和9年度）"
+
+
+def test_first_edition_overview():
+    text = plan.overview_text(plan.prepare(_params(2024), hand_made()))
+    assert "最初の版のため、取組状況（成果）はまだありません。" in text
+    assert "令和6年度の事業費は合計30千円です。" in text  # 10 + 20

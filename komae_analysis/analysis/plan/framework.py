@@ -39,7 +39,7 @@ def philosophy_text(data: PlanData) -> str:
     goals = "、".join(f"「{name}」" for _n, name in data.goals)
     head = f"基本理念「{'　'.join(lines)}」のもと、" if lines else ""
     plans = "、".join(short for _n, short, _name, _note in data.plans)
-    return (f"{head}{plans}の各計画は、共通の基本目標 {goals} の下に施策を掲げます。"
+    return (f"{head}{plans}の各計画は、共通の基本目標{goals}の下に施策を掲げます。"
             "施策の番号は施策コードで示し、重点施策は実施計画で毎年度の取組内容と事業費を定めます。")
 
 

@@ -224,8 +224,9 @@ def overview_text(data: PlanData) -> str:
             if "増減" in f.columns and not pd.isna(f["増減"].iloc[-1]):
                 d = int(f["増減"].iloc[-1])
                 word = "増加" if d > 0 else ("減少" if d < 0 else "同額")
-                text += f"で、前年度から{numbers.count(abs(d))}千円{word}しています" if d else "で、前年度と同額です"
-            text += "。"
+                text += f"で、前年度から{numbers.count(abs(d))}千円{word}しています。" if d else "で、前年度と同額です。"
+            else:
+                text += "です。"
             body = f.iloc[:-1].dropna(subset=[cur])
             if len(body):
                 top = body.loc[body[cur].astype("int64").idxmax()]

@@ -346,7 +346,9 @@ def indicators(data: PlanData) -> pd.DataFrame:
     meta = ind.drop_duplicates("indicator_id")[meta_cols]
     keep = (meta["target_fy"] >= s.evaluation_first_fy) & (meta["base_fy"].isna() | (meta["base_fy"] < s.evaluation_last_fy))
     meta = meta[keep.fillna(False).astype(bool)]
-    window = ind[ind["fiscal_year"].between(s.evaluation_first_fy, s.evaluation_last_fy) & ind["actual"].notna()]
+    after_base = ind["base_fy"].isna() | (ind["fiscal_year"] > ind["base_fy"])  # the base year's value is the 基準値
+    window = ind[ind["fiscal_year"].between(s.evaluation_first_fy, s.evaluation_last_fy) & ind["actual"].notna()
+                 & after_base.fillna(True).astype(bool)]
     latest = window.sort_values("fiscal_year").drop_duplicates("indicator_id", keep="last").set_index("indicator_id")
     proj = data.projects.set_index("project_id")
     plans = data.measures.set_index("code")
