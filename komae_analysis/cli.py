@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", type=Path, help="出力先（既定: data/raw）")
 
     sub.add_parser("sections", help="セクションの一覧とパラメータを表示する")
+
+    r = sub.add_parser("registry", help="施策の台帳・進捗状況の評価・実施計画のExcelを検査する／ひな形を作る")
+    rsub = r.add_subparsers(dest="registry_command", required=True, parser_class=_Parser)
+    rc = rsub.add_parser("check", help="3つのExcel（施策の台帳・進捗状況の評価・実施計画）を検査する")
+    rc.add_argument("--data-dir", type=Path, help="入力データのフォルダ（既定: data/raw）")
+    rc.add_argument("--fy", type=int, help="作業中の年度（西暦、既定: 今日の年度）。これより後の改定・取組状況は誤り")
+    rt = rsub.add_parser("template", help="3つのExcelのひな形（見出しと記入例の行）を作る")
+    rt.add_argument("--out", type=Path, required=True, help="作成先のフォルダ（既存のファイルは上書きしない）")
     return p
 
 
@@ -116,6 +124,28 @@ def _cmd_sections(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_registry(args: argparse.Namespace) -> int:
+    from komae_analysis import calendar, paths
+    from komae_analysis.ingest import plan_check
+
+    if args.registry_command == "template":
+        files = plan_check.write_templates(args.out)
+        print(f"ひな形を{len(files)}ファイル作成しました: " + "、".join(str(f) for f in files))
+        return EXIT_OK
+    data_dir = Path(args.data_dir or paths.RAW_DIR)
+    if not data_dir.is_dir():
+        raise KomaeError(f"データフォルダ「{data_dir}」がありません")
+    fy = args.fy or calendar.fiscal_year_of(calendar.now_jst().date())
+    problems = plan_check.check(data_dir, fy)
+    if problems:
+        for p in problems:
+            print(f"エラー: {p.format_ja()}", file=sys.stderr)
+        print(f"{len(problems)}件の問題が見つかりました。", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(f"問題は見つかりませんでした（施策の台帳・進捗状況の評価・実施計画、{calendar.wareki_fy(fy)}時点）。")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {
@@ -123,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate": _cmd_validate,
         "demo-data": _cmd_demo_data,
         "sections": _cmd_sections,
+        "registry": _cmd_registry,
     }[args.command]
     try:
         return handler(args)

@@ -31,6 +31,7 @@ from komae_analysis.ingest import cache
 from komae_analysis.params import Params
 from komae_analysis.pipeline import registry
 from komae_analysis.report.charts import AppendixFigure
+from komae_analysis.report.documents import AppendixWorkbook
 from komae_analysis.report.html import demo_banner_html
 from komae_analysis.report.tables import AppendixTable
 
@@ -49,6 +50,7 @@ class SectionContext:
         self._inputs: dict[str, list[dict[str, object]]] = {}
         self._tables: list[dict[str, str]] = []
         self._figures: list[dict[str, str]] = []
+        self._files: list[dict[str, str]] = []
 
     # --- inputs ---------------------------------------------------------------------
     def data(self) -> Any:
@@ -66,7 +68,9 @@ class SectionContext:
         return f"{kind}{self.section.numbering}-{len(done) + 1}"
 
     def show(self, *items: Any) -> None:
-        """Number, save and display tables and figures; display strings as commentary paragraphs."""
+        """Number, save and display tables and figures; display strings as commentary paragraphs. A
+        section's own workbook (:class:`~komae_analysis.report.documents.AppendixWorkbook`) is written to
+        ``tables/<section>/`` and its HTML displayed."""
         from IPython.display import HTML, Markdown, display
 
         for item in items:
@@ -81,6 +85,11 @@ class SectionContext:
                 item.section = self.section.id
                 path = item.save(self.figures_dir)
                 self._figures.append({"number": item.number, "title": item.title, "file": path.name, "alt": item.alt})
+                display(HTML(item.to_html()))
+            elif isinstance(item, AppendixWorkbook):
+                item.section = self.section.id
+                path = item.save(self.report_root / "tables" / self.section.id)
+                self._files.append({"title": item.title, "file": path.name})
                 display(HTML(item.to_html()))
             elif isinstance(item, str):
                 display(Markdown(item))
@@ -106,6 +115,7 @@ class SectionContext:
             "inputs": self._inputs,
             "tables": self._tables,
             "figures": self._figures,
+            "files": self._files,
         }
         path = self.report_root / "sections" / f"{self.section.id}.json"
         atomic_write_bytes(path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))

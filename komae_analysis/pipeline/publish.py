@@ -47,6 +47,7 @@ def _alive(pid: int) -> bool:
 def remove_section_outputs(stage: Path, section_id: str) -> None:
     for p in (
         stage / "tables" / "data" / section_id,
+        stage / "tables" / section_id,  # the section's own workbooks (report.documents)
         stage / "figures" / section_id,
     ):
         shutil.rmtree(p, ignore_errors=True)

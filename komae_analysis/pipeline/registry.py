@@ -159,6 +159,32 @@ SECTIONS: tuple[Section, ...] = (
         inputs=("moj_recidivism", "rehabilitation_stats"),
         numbering="2-9",
     ),
+    Section(
+        id="05_progress",
+        part="1-5",
+        title="現行計画の進捗状況の評価",
+        analysis="plan",
+        inputs=("plan_registry_outline", "plan_registry_measures", "plan_registry_projects",
+                "plan_progress_scale", "plan_progress_ratings", "plan_progress_indicators"),
+        numbering="5-1",
+    ),
+    Section(
+        id="10_policy_framework",
+        part="ch4",
+        title="施策体系と施策一覧",
+        analysis="plan",
+        inputs=("plan_registry_outline", "plan_registry_measures"),
+        numbering="4",
+    ),
+    Section(
+        id="11_implementation_plan",
+        part="plan",
+        title="重点施策の実施計画",
+        analysis="plan",
+        inputs=("plan_registry_measures", "plan_registry_projects", "implementation_plan_lines",
+                "implementation_plan_budget"),
+        numbering="6",
+    ),
 )
 
 #: Parameters the build injects into every section notebook; each notebook's parameters cell must

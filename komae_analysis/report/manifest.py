@@ -78,6 +78,7 @@ def build_manifest(
             entry["built_in_this_run"] = False
         entry["tables"] = [{**t, "path": f"tables/data/{sid}/{t['file']}"} for t in rec.get("tables", [])]
         entry["figures"] = [{**f, "path": f"figures/{sid}/{f['file']}"} for f in rec.get("figures", [])]
+        entry["files"] = [{**f, "path": f"tables/{sid}/{f['file']}"} for f in rec.get("files", [])]
         sections_out.append(entry)
     for r in results:  # a section that failed before finish() has no record
         if r["id"] not in {s["id"] for s in sections_out}:

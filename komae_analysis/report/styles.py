@@ -6,6 +6,7 @@ _FONT_STACK = '"IPAexGothic", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif
 # The selectors start with .komae-table-block so that they outweigh JupyterLab's output CSS (which
 # right-aligns every th/td with ``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon th``) in the
 # notebook and in the exported pages alike.
+# A text cell keeps its line breaks (white-space: pre-line), for cells that list several items one per line.
 #: CSS for the HTML fragments of tables and figures (also included by the report pages).
 TABLE_CSS = f"""
 .komae-table-block, .komae-figure {{
@@ -55,6 +56,7 @@ TABLE_CSS = f"""
   white-space: nowrap;  /* a row label (a date, a name) is read as one unit */
 }}
 .komae-table-block table.komae-table tbody .text {{ text-align: left; }}
+.komae-table-block table.komae-table tbody td.text {{ white-space: pre-line; }}
 .komae-table-block table.komae-table tbody .num {{
   text-align: right;
   white-space: nowrap;
