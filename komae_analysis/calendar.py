@@ -24,6 +24,18 @@ ERAS: tuple[tuple[str, dt.date], ...] = (
 )
 
 _ERA_START_YEAR = {name: start.year for name, start in ERAS}
+_ERA_ABBREVIATIONS = {"R": "令和", "H": "平成", "S": "昭和"}
+
+
+def western_year(era: str, n: int | str) -> int:
+    """The Western year of 和暦 year ``n`` of ``era`` (the one place this is computed): (昭和, 60) →
+    1985, (昭和, 64) → 1989, (平成, 31) → 2019, (令和, "元") → 2019, (R, 8) → 2026. ``era`` is 令和, 平成,
+    昭和 or their letters R, H, S (either case); ``n`` an int, a digit string or 「元」."""
+    name = _ERA_ABBREVIATIONS.get(era.upper(), era)
+    if name not in _ERA_START_YEAR:
+        raise ValueError(f"元号「{era}」には対応していません")
+    number = 1 if n == "元" else int(n)
+    return _ERA_START_YEAR[name] + number - 1
 
 
 def era_of(date: dt.date) -> tuple[str, int]:
@@ -88,9 +100,7 @@ def parse_wareki(text: str) -> dt.date:
     if not m:
         raise ValueError(f"和暦の日付が見つかりません: {text!r}")
     era, n_text, month, day = m.groups()
-    n = 1 if n_text == "元" else int(n_text)
-    year = _ERA_START_YEAR[era] + n - 1
-    return dt.date(year, int(month or 1), int(day or 1))
+    return dt.date(western_year(era, n_text), int(month or 1), int(day or 1))
 
 
 @dataclass(frozen=True)

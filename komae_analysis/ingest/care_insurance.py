@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from komae_analysis.calendar import wareki_date, wareki_fy
+from komae_analysis.calendar import wareki_date, wareki_fy, western_year
 from komae_analysis.errors import display_name
 from komae_analysis.ingest.common import (
     HEADER_SEARCH_ROWS,
@@ -244,7 +244,6 @@ KNOWN_UNITS: tuple[str, ...] = ("人", "千人", "円", "千円", "百万円", "
 _FOOTER_PREFIXES = ("注", "※", "資料", "出典", "デモデータ")
 _ANNUAL_RE = re.compile(r"(令和|平成)\s*(元|\d+)\s*年度")
 _MONTHLY_RE = re.compile(r"(令和|平成)\s*(元|\d+)\s*年\s*(\d+)\s*月分")
-_ERA_START = {"令和": 2019, "平成": 1989}
 _UNIT_RE = re.compile(r"単位\s*[:：]\s*([^）)\s]+)")
 _ANNUAL_FILE_RE = re.compile(r"kaigo_nenpo_(\d{4})")
 _MONTHLY_FILE_RE = re.compile(r"kaigo_geppo_(\d{4})(\d{2})")
@@ -338,12 +337,12 @@ def _period_of(text: str, kind: str) -> _Period | None:
         m = _ANNUAL_RE.search(norm)
         if not m:
             return None
-        fy = _ERA_START[m.group(1)] + (1 if m.group(2) == "元" else int(m.group(2))) - 1
+        fy = western_year(m.group(1), m.group(2))
         return _Period(fy, annual_date(fy), wareki_fy(fy))
     m = _MONTHLY_RE.search(norm)
     if not m:
         return None
-    year = _ERA_START[m.group(1)] + (1 if m.group(2) == "元" else int(m.group(2))) - 1
+    year = western_year(m.group(1), m.group(2))
     month = int(m.group(3))
     if not 1 <= month <= 12:
         return None

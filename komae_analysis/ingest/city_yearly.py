@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from komae_analysis.calendar import parse_wareki, wareki_date, wareki_fy, wareki_year
+from komae_analysis.calendar import parse_wareki, wareki_date, wareki_fy, wareki_year, western_year
 from komae_analysis.ingest.common import (
     HEADER_SEARCH_ROWS,
     Problems,
@@ -62,7 +62,6 @@ FY, YEAR, MONTH = "fy", "year", "month"
 KIND_JA = {FY: "年度", YEAR: "年", MONTH: "月"}
 #: months in fiscal-year order (April first)
 FY_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
-_ERA_BASE = {"平成": 1988, "令和": 2018}
 _FY_RE = re.compile(r"^(?:(平成|令和)(元|\d+)年度(?:\((\d{4})年度\))?|(\d{4})年度)$")
 _YEAR_RE = re.compile(r"^(?:(平成|令和)(元|\d+)年(?:\((\d{4})年?\))?|(\d{4})年?)$")
 _MONTH_RE = re.compile(r"^(\d{1,2})月$")
@@ -71,8 +70,6 @@ _UNIT_RE = re.compile(r"単位\s*[:：]\s*([^)）]+)")
 _DATE_TEXT_RE = re.compile(r"(令和|平成)\s*(元|\d+)\s*年\s*\d+\s*月")
 
 
-def _era_year(era: str, n: str) -> int:
-    return _ERA_BASE[era] + (1 if n == "元" else int(n))
 
 
 def parse_period(value: Any, kind: str) -> int | None:
@@ -101,7 +98,7 @@ def parse_period(value: Any, kind: str) -> int | None:
     if plain:
         year = int(plain)
         return year if 1900 < year < 2100 else None
-    year = _era_year(era, n)
+    year = western_year(era, n)
     if era == "平成" and year > 2019:
         return None
     if western and int(western) != year:

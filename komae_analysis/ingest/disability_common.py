@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from komae_analysis.calendar import parse_wareki, wareki_fy
+from komae_analysis.calendar import parse_wareki, wareki_fy, western_year
 from komae_analysis.ingest.common import (
     HEADER_SEARCH_ROWS,
     Problems,
@@ -72,7 +72,6 @@ def year_end(fy: int) -> dt.date:
 # ----------------------------------------------------------------------------- 年度 labels
 
 _FY_RE = re.compile(r"^(令和|平成)(元|\d+)年度$")
-_ERA_START = {"平成": 1989, "令和": 2019}
 
 
 def parse_fy(label: str) -> int | None:
@@ -81,8 +80,7 @@ def parse_fy(label: str) -> int | None:
     m = _FY_RE.match(clean_label(label))
     if not m:
         return None
-    n = 1 if m.group(2) == "元" else int(m.group(2))
-    fy = _ERA_START[m.group(1)] + n - 1
+    fy = western_year(m.group(1), m.group(2))
     if m.group(1) == "平成" and fy > 2018:
         return None
     return fy

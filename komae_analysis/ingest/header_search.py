@@ -12,17 +12,16 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from komae_analysis.calendar import western_year
 from komae_analysis.ingest.common import HEADER_SEARCH_ROWS, Problems, clean_label
 from komae_analysis.reference import TokyoArea, tokyo_areas
 
-#: First Western year of each era minus one: 昭和60 → 1925 + 60 = 1985.
-_ERA_OFFSET = {"昭和": 1925, "平成": 1988, "令和": 2018}
 ERA_YEAR_RE = re.compile(r"(昭和|平成|令和)\s*(元|\d+)")
 
 
 def era_year(era: str, n: int) -> int:
     """The Western year of era year ``n``: (昭和, 64) → 1989, (平成, 2) → 1990, (令和, 8) → 2026."""
-    return _ERA_OFFSET[era] + n
+    return western_year(era, n)
 
 
 def parse_era_year(text: str) -> int | None:

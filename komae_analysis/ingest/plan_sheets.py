@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from komae_analysis.calendar import short_fy, wareki_fy
+from komae_analysis.calendar import short_fy, wareki_fy, western_year
 from komae_analysis.ingest.common import (
     HEADER_SEARCH_ROWS,
     Problems,
@@ -38,7 +38,6 @@ from komae_analysis.ingest.common import (
 YES_MARKS = frozenset({"○", "◯", "〇", "●", "◎", "1", "はい", "重点", "該当", "遅れ"})
 _ERA_FY = re.compile(r"^(令和|平成|R|H)\s*(元|\d{1,2})\s*(?:年度|年)?$", re.IGNORECASE)
 _WESTERN_FY = re.compile(r"^(\d{4})\s*(?:年度|年)?$")
-_ERA_BASE = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}
 _BULLETS = ("・", "･", "•", "●", "○", "-", "‐", "－", "*", "※")
 _DEPARTMENT_SPLIT = re.compile(r"[\n、，,／/\s]+")
 
@@ -189,9 +188,7 @@ def fiscal_year(value: Any) -> int | None:
         return year if 1989 <= year <= 2100 else None
     m = _ERA_FY.match(t)
     if m:
-        era = m.group(1).upper() if m.group(1) in ("r", "h") else m.group(1)
-        n = 1 if m.group(2) == "元" else int(m.group(2))
-        return _ERA_BASE[era] + n
+        return western_year(m.group(1), m.group(2))
     return None
 
 

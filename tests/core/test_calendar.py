@@ -104,3 +104,14 @@ def test_latest_register_date():
     assert cal.latest_register_date(2026, avail + [dt.date(2026, 4, 1), dt.date(2026, 4, 2)]) == dt.date(2026, 4, 1)
     with pytest.raises(ValueError):
         cal.latest_register_date(2016, avail)
+
+
+def test_western_year_of_an_era_year():
+    from komae_analysis.calendar import western_year
+
+    assert western_year("昭和", 60) == 1985 and western_year("昭和", 64) == 1989
+    assert western_year("平成", "元") == 1989 and western_year("平成", 31) == 2019
+    assert western_year("令和", "元") == 2019 and western_year("令和", "8") == 2026
+    assert western_year("R", 6) == 2024 and western_year("h", 30) == 2018
+    with pytest.raises(ValueError, match="元号「大正」"):
+        western_year("大正", 1)
