@@ -344,3 +344,18 @@ def _is_kernel_of(pid: int, parent: int) -> bool:
     except OSError:
         return False
     return int(stat[1]) == parent and b"ipykernel_launcher" in cmd
+
+
+def test_every_section_builds_for_the_fy2023_params(tmp_path, demo_data_dir):
+    """The previous formulation year (令和5年度: 第8期・第6期・第2期 verified) builds whole from the same
+    data set, each section with only the files dated up to its cutoff."""
+    from komae_analysis.pipeline.registry import SECTIONS
+
+    messages: list[str] = []
+    result = build(load_params(2023), data_dir=demo_data_dir, out_base=tmp_path, jobs=2, echo=messages.append)
+    assert result.ok, messages
+    built = {p.stem for p in (result.report_dir / "html").glob("*.html")}
+    assert built == {s.id for s in SECTIONS}
+    for s in SECTIONS:
+        html = (result.report_dir / "html" / f"{s.id}.html").read_text(encoding="utf-8")
+        assert "令和5年度（2023年度）" in html, s.id

@@ -395,8 +395,9 @@ def indicator_table(data: PlanData) -> AppendixTable | str:
     def with_year(v, fy, places, *, actual: bool = False) -> str:
         if v is None or pd.isna(v):
             return numbers.MISSING
-        if not fy:
+        if fy is None or pd.isna(fy) or not fy:
             return _num(v, places)
+        fy = int(fy)  # a year column with a blank cell comes as floats
         when = year_label(data, fy) if actual else wareki_fy(fy)
         return f"{_num(v, places)}\n（{when}）"
 
