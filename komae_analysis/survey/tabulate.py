@@ -159,10 +159,7 @@ def _items(wave: Wave, questions: Sequence[str] | None) -> list[_Item]:
                              marks=wave.ma[q.id], eligible=eligible))
         elif q.kind == "NUM":
             values = wave.num[q.id]
-            if q.options:
-                bands = [(float(o.code), o.label) for o in q.options]
-            else:
-                bands = auto_bands(values)
+            bands = [(float(o.code), o.label) for o in q.options] if q.options else auto_bands(values)
             if not bands:
                 continue
             lower = np.array([b for b, _ in bands])
@@ -301,6 +298,8 @@ def tabulate(wave: Wave, by: Sequence[Grouping] = (), threshold: int = 30,
         opt_codes = np.array([*it.codes, it.slot_label], dtype=object)
         opt_labels = np.array([*it.labels, it.slot_label], dtype=object)
         for gi, g in enumerate(groupings):
+            if it.question.id in g.question.split("×"):
+                continue  # an attribute by itself restates its total
             if it.marks is not None:
                 counts, base, wcounts, wbase = ma[(i, gi)]
             else:
@@ -330,10 +329,7 @@ def tabulate(wave: Wave, by: Sequence[Grouping] = (), threshold: int = 30,
             parts["pct"].append(pct.reshape(-1))
             small = (not g.is_total) & (base < threshold)
             parts["flag"].append(np.repeat(np.where(small, REFERENCE_FLAG, ""), slots).astype(object))
-    if items:
-        data = {c: np.concatenate(v) for c, v in parts.items()}
-    else:
-        data = {c: [] for c in CELL_COLUMNS}
+    data = {c: np.concatenate(v) for c, v in parts.items()} if items else {c: [] for c in CELL_COLUMNS}
     cells = pd.DataFrame(data, columns=CELL_COLUMNS)
     cells["n"] = cells["n"].astype(np.int64)
     cells["base"] = cells["base"].astype(np.int64)
@@ -367,6 +363,8 @@ def numeric_stats(wave: Wave, groupings: Sequence[Grouping], questions: Sequence
             continue
         v = wave.num[q.id]
         for g in groupings:
+            if q.id in g.question.split("×"):
+                continue
             ok = ~np.isnan(v) & (g.index >= 0)
             vals, gg = v[ok], g.index[ok]
             order = np.lexsort((vals, gg))
