@@ -17,8 +17,9 @@ The published figures are modelled as linear equations on the unknown (suppresse
 
 A suppressed cell is recoverable when its value is fixed by these equations, i.e. when the unit
 vector of that cell lies in the row space of the equation matrix (its row of the null-space basis is
-zero). While one is, the algorithm suppresses one more cell of its row (or column): the smallest
-non-zero count whose hiding makes it undetermined (zeros last). The tests recover cells with an
+zero), or when non-negativity pins it (interval propagation over the equations). While one is, the
+algorithm suppresses one more cell in the rows and columns of the determined cells: the one that leaves
+the fewest determined, then the smallest non-zero count (zeros last). The tests recover cells with an
 independent search over every table consistent with the published figures.
 """
 
@@ -47,14 +48,18 @@ class Suppression:
         return bool(self.mask.any())
 
 
-def _equations(mask: np.ndarray, additive_rows: bool, hidden_row: bool) -> np.ndarray:
-    """The coefficient matrix of the published equations on the unknowns: the suppressed cells (row
-    major), then the hidden row's cells when it is not known to be empty."""
+def _equations(counts: np.ndarray, mask: np.ndarray, additive_rows: bool, hidden: np.ndarray | None
+               ) -> tuple[np.ndarray, np.ndarray, int]:
+    """The published equations on the unknowns — the suppressed cells (row major), then the hidden row's
+    cells when it is not empty — as (coefficients, right-hand sides, number of suppressed cells)."""
     r, c = mask.shape
     cells = list(zip(*np.nonzero(mask), strict=True))
     index = {cell: i for i, cell in enumerate(cells)}
-    k = len(cells) + (c if hidden_row else 0)
+    has_hidden = hidden is not None and int(np.sum(hidden)) > 0
+    k = len(cells) + (c if has_hidden else 0)
+    known = np.where(mask, 0, counts)
     eqs: list[np.ndarray] = []
+    rhs: list[float] = []
     if additive_rows:
         for i in range(r):
             row = np.zeros(k)
@@ -63,77 +68,115 @@ def _equations(mask: np.ndarray, additive_rows: bool, hidden_row: bool) -> np.nd
                     row[index[(i, j)]] = 1
             if row.any():
                 eqs.append(row)
-        if hidden_row:
+                rhs.append(float(counts[i].sum() - known[i].sum()))
+        if has_hidden:
             row = np.zeros(k)
             row[len(cells):] = 1
             eqs.append(row)
+            rhs.append(float(np.sum(hidden)))
     for j in range(c):
         col = np.zeros(k)
         for i in range(r):
             if (i, j) in index:
                 col[index[(i, j)]] = 1
-        if hidden_row:
+        if has_hidden:
             col[len(cells) + j] = 1
         if col.any():
             eqs.append(col)
-    return np.array(eqs).reshape(len(eqs), k)
+            rhs.append(float(counts[:, j].sum() - known[:, j].sum() + (hidden[j] if has_hidden else 0)))
+    return np.array(eqs).reshape(len(eqs), k), np.array(rhs), len(cells)
 
 
-def determined(mask: np.ndarray, *, additive_rows: bool, hidden_row: bool) -> np.ndarray:
-    """bool (groups, options): the suppressed cells whose value the published figures fix."""
+def _fixed_by_bounds(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Unknowns whose value non-negativity and the equations fix (interval propagation: each unknown
+    lies between the right-hand side minus the others' largest and smallest sums)."""
+    k = a.shape[1]
+    lo = np.zeros(k)
+    hi = np.full(k, np.inf)
+    members = [np.flatnonzero(row) for row in a]
+    for idx, rhs in zip(members, b, strict=True):
+        hi[idx] = np.minimum(hi[idx], rhs)
+    for _ in range(100):
+        changed = False
+        for idx, rhs in zip(members, b, strict=True):
+            s_lo, s_hi = lo[idx].sum(), hi[idx].sum()
+            new_hi = rhs - (s_lo - lo[idx])
+            new_lo = rhs - (s_hi - hi[idx])
+            if (new_hi < hi[idx] - 1e-9).any() or (new_lo > lo[idx] + 1e-9).any():
+                changed = True
+                hi[idx] = np.minimum(hi[idx], new_hi)
+                lo[idx] = np.maximum(lo[idx], new_lo)
+        if not changed:
+            break
+    return np.isfinite(hi) & (hi - lo < 1e-9)
+
+
+def determined(mask: np.ndarray, *, additive_rows: bool, hidden_row: bool = False,
+               counts: np.ndarray | None = None, hidden: np.ndarray | None = None) -> np.ndarray:
+    """bool (groups, options): the suppressed cells whose value the published figures fix — by the
+    equations alone (the cell's unit vector is in their row space) or with non-negativity (interval
+    propagation). Without ``counts`` only the first test is made (structure only)."""
     out = np.zeros(mask.shape, dtype=bool)
     cells = list(zip(*np.nonzero(mask), strict=True))
     if not cells:
         return out
-    a = _equations(mask, additive_rows, hidden_row)
-    k = a.shape[1]
+    if counts is None:
+        counts = np.full(mask.shape, 1)
+        if hidden_row and hidden is None:
+            hidden = np.ones(mask.shape[1])
+    elif not hidden_row:
+        hidden = None
+    a, b, n_cells = _equations(np.asarray(counts), mask, additive_rows, hidden if hidden_row else None)
     if a.shape[0] == 0:
         return out
     _u, s, vt = np.linalg.svd(a)
     rank = int((s > 1e-9 * max(1.0, s[0])).sum())
-    null = vt[rank:].T  # (k, k - rank)
-    for i, cell in enumerate(cells):
-        if null.shape[1] == 0 or np.linalg.norm(null[i]) < 1e-9:
+    null = vt[rank:].T  # (unknowns, unknowns - rank)
+    bounded = _fixed_by_bounds(a, b) if counts is not None else np.zeros(a.shape[1], dtype=bool)
+    for i, cell in enumerate(cells[:n_cells]):
+        if null.shape[1] == 0 or np.linalg.norm(null[i]) < 1e-9 or bounded[i]:
             out[cell] = True
-    del k
     return out
 
 
 def suppress(counts: np.ndarray, *, min_count: int = MIN_COUNT, additive_rows: bool = True,
-             hidden_count: int = 0) -> Suppression:
+             hidden: np.ndarray | None = None) -> Suppression:
     """Primary and secondary suppression of one cross tab.
 
     ``counts``: (groups, options) unweighted counts of the published cells. ``additive_rows``: each
     row's cells add up to its printed base (single answer incl. 無回答); False for multiple answer or
-    for indicator columns. ``hidden_count``: respondents in the 全体 but in no group (unknown attribute);
-    0 means the column totals are the sums of the groups.
+    for indicator columns. ``hidden``: per option, the respondents in the 全体 but in no group (unknown
+    attribute); None or zeros when the column totals are the sums of the groups.
     """
     counts = np.asarray(counts, dtype=np.int64)
     primary = (counts >= 1) & (counts < min_count)
     mask = primary.copy()
-    hidden = hidden_count > 0
+    has_hidden = hidden is not None and int(np.sum(hidden)) > 0
+    hidden_arr = None if not has_hidden else np.asarray(hidden, dtype=np.int64)
     r, c = counts.shape
+
+    def fixed(m: np.ndarray) -> np.ndarray:
+        return determined(m, additive_rows=additive_rows, hidden_row=has_hidden, counts=counts, hidden=hidden_arr)
+
     while True:
-        det = determined(mask, additive_rows=additive_rows, hidden_row=hidden)
+        det = fixed(mask)
         if not det.any():
             break
-        i, j = (int(x) for x in np.argwhere(det)[0])
-        lines = ([(i, jj) for jj in range(c)] if additive_rows else []) + [(ii, j) for ii in range(r)]
-        candidates = sorted({cell for cell in lines if not mask[cell]},
-                            key=lambda cell: (counts[cell] == 0, counts[cell], cell))
-        if not candidates:  # every cell of its lines is hidden already: hide the rest of the table
-            candidates = sorted((tuple(int(x) for x in cell) for cell in np.argwhere(~mask)),
-                                key=lambda cell: (counts[cell] == 0, counts[cell], cell))
+        rows = {int(i) for i in np.nonzero(det)[0]}
+        cols = {int(j) for j in np.nonzero(det)[1]}
+        candidates = [(i, j) for i in range(r) for j in range(c) if not mask[i, j]
+                      and ((additive_rows and i in rows) or j in cols)]
+        if not candidates:
+            candidates = [(int(i), int(j)) for i, j in np.argwhere(~mask)]
             if not candidates:
                 break
-        chosen = candidates[0]
-        for cell in candidates:
+
+        def score(cell: tuple[int, int]) -> tuple[int, bool, int, tuple[int, int]]:
             trial = mask.copy()
             trial[cell] = True
-            if not determined(trial, additive_rows=additive_rows, hidden_row=hidden)[i, j]:
-                chosen = cell
-                break
-        mask[chosen] = True
+            return (int(fixed(trial).sum()), bool(counts[cell] == 0), int(counts[cell]), cell)
+
+        mask[min(candidates, key=score)] = True
     return Suppression(primary, mask & ~primary)
 
 

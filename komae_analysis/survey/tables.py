@@ -210,21 +210,20 @@ def numeric_table(tab: Tabulation, codebook: Codebook, questions: Sequence[Quest
 # ====================================================================== cross tabs
 
 
-def cross_counts(tab: Tabulation, q: Question, by: str) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, int]:
-    """(total rows, group rows, group × slot counts, hidden count = respondents with unknown attribute)."""
+def cross_counts(tab: Tabulation, q: Question, by: str) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
+    """(total rows, group rows, group × slot counts, per slot the respondents of unknown attribute)."""
     total = tab.question(q.id)
     groups = tab.question(q.id, by)
     labels = list(dict.fromkeys(groups["by_code"]))
     slots = len(total)
     counts = groups["n"].to_numpy().reshape(len(labels), slots)
-    bases = groups["base"].to_numpy().reshape(len(labels), slots)[:, 0]
-    hidden = int(total["base"].iloc[0] - bases.sum())
+    hidden = total["n"].to_numpy() - counts.sum(axis=0)
     return total, groups, counts, hidden
 
 
 def cross_suppression(tab: Tabulation, q: Question, by: str, min_count: int) -> Suppression:
     _total, _groups, counts, hidden = cross_counts(tab, q, by)
-    return suppress(counts, min_count=min_count, additive_rows=q.kind != "MA", hidden_count=hidden)
+    return suppress(counts, min_count=min_count, additive_rows=q.kind != "MA", hidden=hidden)
 
 
 def cross_table(tab: Tabulation, codebook: Codebook, q: Question, by: str, *, source: str,

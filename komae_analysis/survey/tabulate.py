@@ -5,9 +5,10 @@ whole-array counting (no per-question Python loop over respondents, no pandas gr
   become one integer matrix (respondent × item: option index, the 無回答 slot, or −1 when the respondent
   is not in the item's base); counts for every item and group come from one ``numpy.bincount`` per
   block of items and grouping.
-- MA items become one 0/1 matrix (respondent × every option and each question's 無回答), and the counts
-  per group are one matrix product with the group indicator matrix.
-- NUM statistics (n, mean, median, min, max) per group come from one sort per question.
+- MA items become one 0/1 matrix (respondent × every option, each question's 無回答 and its base); the
+  counts per group are the column sums of the group's rows.
+- NUM statistics (n, mean, median, min, max) per group come from one sort of the values per question
+  and a radix sort by group (stable, so each group's values stay sorted).
 
 The result is tidy (:class:`Tabulation`): ``cells`` with one row per question × grouping × group ×
 option (and 無回答), with n, base and the share; ``numeric`` with the NUM statistics. The base includes
@@ -69,12 +70,19 @@ def total_grouping(n: int) -> Grouping:
 
 
 def _code_index(codes: np.ndarray, option_codes: Sequence[int]) -> np.ndarray:
-    """Position of each code among ``option_codes`` (sorted ascending); −1 where the code is −1."""
+    """Position of each code among ``option_codes``; −1 where the code is −1 (無回答) or not an option.
+    A lookup table over the code range (codes are small integers), so one gather per column."""
     opts = np.asarray(option_codes, dtype=np.int64)
-    pos = np.searchsorted(opts, codes)
-    pos = np.clip(pos, 0, len(opts) - 1)
-    ok = (codes >= 0) & (opts[pos] == codes)
-    return np.where(ok, pos, -1)
+    if not len(opts):
+        return np.full(len(codes), -1, dtype=np.int32)
+    lo, hi = int(min(opts.min(), 0)), int(opts.max())
+    if hi - lo > 1_000_000:  # sparse huge codes: a sorted search instead of a table
+        pos = np.clip(np.searchsorted(opts, codes), 0, len(opts) - 1)
+        return np.where((codes >= 0) & (opts[pos] == codes), pos, -1).astype(np.int32)
+    lut = np.full(hi - lo + 2, -1, dtype=np.int32)
+    lut[opts - lo] = np.arange(len(opts), dtype=np.int32)
+    safe = np.where((codes >= lo) & (codes <= hi), codes - lo, hi - lo + 1)
+    return np.where(codes >= 0, lut[safe], -1)
 
 
 def grouping(wave: Wave, qid: str, label: str | None = None) -> Grouping:
@@ -152,7 +160,7 @@ def _items(wave: Wave, questions: Sequence[str] | None) -> list[_Item]:
         if q.kind == "SA":
             k = len(q.codes)
             pos = _code_index(wave.sa[q.id], q.codes)
-            cat = np.where(eligible, np.where(pos >= 0, pos, k), -1)
+            cat = np.where(eligible, np.where(pos >= 0, pos, k), -1).astype(np.int32)
             out.append(_Item(q, "SA", [str(c) for c in q.codes], [o.label for o in q.options], NO_ANSWER, cat=cat))
         elif q.kind == "MA":
             out.append(_Item(q, "MA", [str(c) for c in q.codes], [o.label for o in q.options], NO_ANSWER,
@@ -173,12 +181,12 @@ def _items(wave: Wave, questions: Sequence[str] | None) -> list[_Item]:
                 idx = np.where(below, k, idx)
                 k += 1
             cat = np.where(eligible, np.where(np.isnan(values), k, idx), -1)
-            out.append(_Item(q, "NUM", codes, labels, NO_ANSWER, cat=cat.astype(np.int64)))
+            out.append(_Item(q, "NUM", codes, labels, NO_ANSWER, cat=cat.astype(np.int32)))
         elif q.kind == "FA" and q.id in wave.responses.fa_coded:
             labels, index = wave.responses.fa_coded[q.id]
             answered = wave.fa[q.id]
             k = len(labels)
-            cat = np.where(answered, np.where(index >= 0, index, k), -1)
+            cat = np.where(answered, np.where(index >= 0, index, k), -1).astype(np.int32)
             out.append(_Item(q, "FA", [str(i + 1) for i in range(k)], list(labels), UNCODED, cat=cat))
     return out
 
@@ -186,45 +194,89 @@ def _items(wave: Wave, questions: Sequence[str] | None) -> list[_Item]:
 # ================================================================================ counting
 
 
+#: Groupings are counted together through their joint cell (a mixed-radix index over every grouping's
+#: groups and its "unknown") while the joint has at most this many cells; further groupings form a
+#: second joint, and so on.
+JOINT_CELLS = 4096
+
+
+def _joints(groupings: list[Grouping]) -> list[tuple[list[int], np.ndarray, tuple[int, ...]]]:
+    """Groupings packed into joints: (grouping positions, each respondent's joint cell, the radices)."""
+    out: list[tuple[list[int], np.ndarray, tuple[int, ...]]] = []
+    members: list[int] = []
+    radix: list[int] = []
+    for gi, g in enumerate(groupings):
+        r = g.size + 1
+        if members and int(np.prod(radix)) * r > JOINT_CELLS:
+            out.append((members, np.empty(0), tuple(radix)))
+            members, radix = [], []
+        members.append(gi)
+        radix.append(r)
+    if members:
+        out.append((members, np.empty(0), tuple(radix)))
+    result = []
+    for members, _none, radices in out:
+        cell = np.zeros(len(groupings[0].index), dtype=np.int32)
+        for gi, r in zip(members, radices, strict=True):
+            g = groupings[gi]
+            cell = cell * np.int32(r) + np.where(g.index >= 0, g.index, g.size).astype(np.int32)
+        result.append((members, cell, radices))
+    return result
+
+
+def _marginal(joint: np.ndarray, radices: tuple[int, ...], k: int) -> np.ndarray:
+    """Sum a (…, joint cells) array over every radix but the k-th: (…, radices[k])."""
+    lead = joint.shape[:-1]
+    shaped = joint.reshape(*lead, *radices)
+    axes = tuple(len(lead) + a for a in range(len(radices)) if a != k)
+    return shaped.sum(axis=axes) if axes else shaped
+
+
 def _count_cat(items: list[_Item], groupings: list[Grouping], weights: np.ndarray | None
                ) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray | None]]:
-    """(item, grouping) → (counts (groups, slots), weighted counts or None) for the SA-like items."""
+    """(item, grouping) → (counts (groups, slots), weighted counts or None) for the SA-like items.
+
+    Per block of items and joint of groupings: each respondent × item cell gets the key (item offset +
+    slot) × joint cells + the respondent's joint cell, a respondent outside the item's base going to a
+    dump slot; one ``bincount`` counts every item in every group of every grouping of the joint, and
+    each grouping's counts are a marginal of it (its "unknown" group dropped)."""
     out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray | None]] = {}
     cat_items = [(i, it) for i, it in enumerate(items) if it.cat is not None]
+    joints = _joints(groupings)
     for start in range(0, len(cat_items), BLOCK):
         block = cat_items[start:start + BLOCK]
-        sizes = np.array([len(it.codes) + 1 for _, it in block], dtype=np.int64)
-        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        sizes = np.array([len(it.codes) + 1 for _, it in block], dtype=np.int32)
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int32)
         total = int(sizes.sum())
-        mat = np.stack([it.cat for _, it in block], axis=1)
-        valid_cat = mat >= 0
-        slot = mat + offsets[None, :]
-        for gi, g in enumerate(groupings):
-            G = g.size
-            valid = valid_cat & (g.index >= 0)[:, None]
-            key = (slot * G + g.index[:, None])[valid]
-            counts = np.bincount(key, minlength=total * G)
-            wcounts = None
+        slot = np.empty((len(block[0][1].cat), len(block)), dtype=np.int32)
+        for k, (_i, it) in enumerate(block):
+            col = it.cat
+            slot[:, k] = np.where(col >= 0, col + offsets[k], total)  # total = the dump slot
+        for members, cell, radices in joints:
+            width = int(np.prod(radices))
+            key = (slot * np.int32(width) + cell[:, None]).ravel()
+            joint = np.bincount(key, minlength=(total + 1) * width).reshape(total + 1, width)
+            wjoint = None
             if weights is not None:
-                wcounts = np.bincount(key, weights=np.broadcast_to(weights[:, None], mat.shape)[valid],
-                                      minlength=total * G)
-            for (i, _it), off, size in zip(block, offsets, sizes, strict=True):
-                part = counts[off * G:(off + size) * G].reshape(size, G).T
-                wpart = None if wcounts is None else wcounts[off * G:(off + size) * G].reshape(size, G).T
-                out[(i, gi)] = (part, wpart)
+                wjoint = np.bincount(key, weights=np.repeat(weights, len(block)),
+                                     minlength=(total + 1) * width).reshape(total + 1, width)
+            for k, gi in enumerate(members):
+                size = groupings[gi].size
+                counts = _marginal(joint, radices, k)[:, :size]
+                wcounts = None if wjoint is None else _marginal(wjoint, radices, k)[:, :size]
+                for (i, _it), off, n_slots in zip(block, offsets, sizes, strict=True):
+                    out[(i, gi)] = (counts[off:off + n_slots].T,
+                                    None if wcounts is None else wcounts[off:off + n_slots].T)
     return out
-
-
-def _onehot(g: Grouping, weights: np.ndarray | None = None, dtype=np.float32) -> np.ndarray:
-    m = np.zeros((len(g.index), g.size), dtype=dtype)
-    rows = np.flatnonzero(g.index >= 0)
-    m[rows, g.index[rows]] = 1 if weights is None else weights[rows]
-    return m
 
 
 def _count_ma(items: list[_Item], groupings: list[Grouping], weights: np.ndarray | None
               ) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]]:
-    """(item, grouping) → (counts (groups, options + 無回答), base (groups,), weighted counts, weighted base)."""
+    """(item, grouping) → (counts (groups, options + 無回答), base (groups,), weighted counts, weighted base).
+
+    Every MA option, each question's 無回答 and its base as one 0/1 matrix (respondent × column); per
+    joint cell of the groupings, the column sums of its rows (with weights a vector–matrix product);
+    each grouping's counts are a marginal."""
     ma = [(i, it) for i, it in enumerate(items) if it.marks is not None]
     out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]] = {}
     if not ma:
@@ -234,23 +286,31 @@ def _count_ma(items: list[_Item], groupings: list[Grouping], weights: np.ndarray
         assert it.marks is not None and it.eligible is not None
         cols.append(it.marks)
         cols.append((it.eligible & ~it.marks.any(axis=1))[:, None])
-    x = np.concatenate(cols, axis=1).astype(np.float32)
-    e = np.stack([it.eligible for _i, it in ma], axis=1).astype(np.float32)
+    for _i, it in ma:
+        cols.append(it.eligible[:, None])
+    x = np.concatenate(cols, axis=1)
     sizes = [len(it.codes) + 1 for _i, it in ma]
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    for gi, g in enumerate(groupings):
-        oh = _onehot(g)
-        counts = np.rint(oh.T @ x).astype(np.int64)
-        bases = np.rint(oh.T @ e).astype(np.int64)
-        wcounts = wbases = None
-        if weights is not None:
-            ohw = _onehot(g, weights, np.float64)
-            wcounts = ohw.T @ x.astype(np.float64)
-            wbases = ohw.T @ e.astype(np.float64)
-        for j, ((i, _it), off, size) in enumerate(zip(ma, offsets, sizes, strict=True)):
-            out[(i, gi)] = (counts[:, off:off + size], bases[:, j],
-                            None if wcounts is None else wcounts[:, off:off + size],
-                            None if wbases is None else wbases[:, j])
+    base_off = int(sum(sizes))
+    for members, cell, radices in _joints(groupings):
+        width = int(np.prod(radices))
+        joint = np.zeros((x.shape[1], width), dtype=np.int64)
+        wjoint = None if weights is None else np.zeros((x.shape[1], width))
+        present = np.bincount(cell, minlength=width)
+        for c in np.flatnonzero(present):
+            rows = cell == c
+            part = x[rows]
+            joint[:, c] = part.sum(axis=0)
+            if wjoint is not None:
+                wjoint[:, c] = weights[rows] @ part
+        for k, gi in enumerate(members):
+            size = groupings[gi].size
+            counts = _marginal(joint, radices, k)[:, :size].T
+            wcounts = None if wjoint is None else _marginal(wjoint, radices, k)[:, :size].T
+            for j, ((i, _it), off, n_slots) in enumerate(zip(ma, offsets, sizes, strict=True)):
+                out[(i, gi)] = (counts[:, off:off + n_slots], counts[:, base_off + j],
+                                None if wcounts is None else wcounts[:, off:off + n_slots],
+                                None if wcounts is None else wcounts[:, base_off + j])
     return out
 
 
@@ -362,17 +422,19 @@ def numeric_stats(wave: Wave, groupings: Sequence[Grouping], questions: Sequence
         if q.kind != "NUM" or (wanted is not None and q.id not in wanted):
             continue
         v = wave.num[q.id]
+        by_value = np.argsort(v, kind="stable")  # NaN last
+        by_value = by_value[~np.isnan(v[by_value])]
         for g in groupings:
             if q.id in g.question.split("×"):
                 continue
-            ok = ~np.isnan(v) & (g.index >= 0)
-            vals, gg = v[ok], g.index[ok]
-            order = np.lexsort((vals, gg))
-            vals, gg = vals[order], gg[order]
+            gidx = g.index[by_value]
+            keep = gidx >= 0
+            order = by_value[keep][np.argsort(gidx[keep].astype(np.int16), kind="stable")]  # radix sort
+            vals, gg = v[order], g.index[order]
             counts = np.bincount(gg, minlength=g.size)
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
             sums = np.bincount(gg, weights=vals, minlength=g.size)
-            ww = None if weights is None else weights[ok][order]
+            ww = None if weights is None else weights[order]
             for j in range(g.size):
                 n = int(counts[j])
                 rec: dict[str, object] = {"question_id": q.id, "by_question": g.question,
