@@ -53,62 +53,50 @@ def _equations(counts: np.ndarray, mask: np.ndarray, additive_rows: bool, hidden
     """The published equations on the unknowns — the suppressed cells (row major), then the hidden row's
     cells when it is not empty — as (coefficients, right-hand sides, number of suppressed cells)."""
     r, c = mask.shape
-    cells = list(zip(*np.nonzero(mask), strict=True))
-    index = {cell: i for i, cell in enumerate(cells)}
+    ii, jj = np.nonzero(mask)
+    n_cells = len(ii)
     has_hidden = hidden is not None and int(np.sum(hidden)) > 0
-    k = len(cells) + (c if has_hidden else 0)
+    k = n_cells + (c if has_hidden else 0)
+    hidden_arr = np.asarray(hidden if has_hidden else np.zeros(c))
     known = np.where(mask, 0, counts)
-    eqs: list[np.ndarray] = []
-    rhs: list[float] = []
+    blocks, rhs = [], []
     if additive_rows:
-        for i in range(r):
-            row = np.zeros(k)
-            for j in range(c):
-                if (i, j) in index:
-                    row[index[(i, j)]] = 1
-            if row.any():
-                eqs.append(row)
-                rhs.append(float(counts[i].sum() - known[i].sum()))
+        rows = np.zeros((r, k))
+        rows[ii, np.arange(n_cells)] = 1
+        keep = rows.any(axis=1)
+        blocks.append(rows[keep])
+        rhs.append((counts.sum(axis=1) - known.sum(axis=1))[keep].astype(float))
         if has_hidden:
-            row = np.zeros(k)
-            row[len(cells):] = 1
-            eqs.append(row)
-            rhs.append(float(np.sum(hidden)))
-    for j in range(c):
-        col = np.zeros(k)
-        for i in range(r):
-            if (i, j) in index:
-                col[index[(i, j)]] = 1
-        if has_hidden:
-            col[len(cells) + j] = 1
-        if col.any():
-            eqs.append(col)
-            rhs.append(float(counts[:, j].sum() - known[:, j].sum() + (hidden[j] if has_hidden else 0)))
-    return np.array(eqs).reshape(len(eqs), k), np.array(rhs), len(cells)
+            h = np.zeros((1, k))
+            h[0, n_cells:] = 1
+            blocks.append(h)
+            rhs.append(np.array([float(hidden_arr.sum())]))
+    cols = np.zeros((c, k))
+    cols[jj, np.arange(n_cells)] = 1
+    if has_hidden:
+        cols[np.arange(c), n_cells + np.arange(c)] = 1
+    keep = cols.any(axis=1)
+    blocks.append(cols[keep])
+    rhs.append((counts.sum(axis=0) - known.sum(axis=0) + hidden_arr)[keep].astype(float))
+    return np.concatenate(blocks, axis=0), np.concatenate(rhs), n_cells
 
 
 def _fixed_by_bounds(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Unknowns whose value non-negativity and the equations fix (interval propagation: each unknown
-    lies between the right-hand side minus the others' largest and smallest sums)."""
-    k = a.shape[1]
-    lo = np.zeros(k)
-    hi = np.full(k, np.inf)
-    members = [np.flatnonzero(row) for row in a]
-    for idx, rhs in zip(members, b, strict=True):
-        hi[idx] = np.minimum(hi[idx], rhs)
+    lies between the right-hand side minus the others' largest and smallest sums), in matrix form."""
+    member = a > 0
+    big = float(b.max(initial=0.0)) + 1.0  # no unknown exceeds any right-hand side it appears in
+    lo = np.zeros(a.shape[1])
+    hi = np.where(member, b[:, None], big).min(axis=0) if len(b) else np.full(a.shape[1], big)
     for _ in range(100):
-        changed = False
-        for idx, rhs in zip(members, b, strict=True):
-            s_lo, s_hi = lo[idx].sum(), hi[idx].sum()
-            new_hi = rhs - (s_lo - lo[idx])
-            new_lo = rhs - (s_hi - hi[idx])
-            if (new_hi < hi[idx] - 1e-9).any() or (new_lo > lo[idx] + 1e-9).any():
-                changed = True
-                hi[idx] = np.minimum(hi[idx], new_hi)
-                lo[idx] = np.maximum(lo[idx], new_lo)
-        if not changed:
+        s_lo, s_hi = member @ lo, member @ hi
+        new_hi = np.where(member, b[:, None] - (s_lo[:, None] - lo[None, :]), big).min(axis=0)
+        new_lo = np.where(member, b[:, None] - (s_hi[:, None] - hi[None, :]), 0.0).max(axis=0)
+        new_hi, new_lo = np.minimum(hi, new_hi), np.maximum(lo, new_lo)
+        if np.allclose(new_hi, hi) and np.allclose(new_lo, lo):
             break
-    return np.isfinite(hi) & (hi - lo < 1e-9)
+        lo, hi = new_lo, new_hi
+    return hi - lo < 1e-9
 
 
 def determined(mask: np.ndarray, *, additive_rows: bool, hidden_row: bool = False,

@@ -222,8 +222,13 @@ def cross_counts(tab: Tabulation, q: Question, by: str) -> tuple[pd.DataFrame, p
 
 
 def cross_suppression(tab: Tabulation, q: Question, by: str, min_count: int) -> Suppression:
-    _total, _groups, counts, hidden = cross_counts(tab, q, by)
-    return suppress(counts, min_count=min_count, additive_rows=q.kind != "MA", hidden=hidden)
+    """The suppression of one cross tab (computed once per tabulation, question, grouping and limit)."""
+    cache = tab.__dict__.setdefault("_suppression", {})
+    key = (q.id, by, min_count)
+    if key not in cache:
+        _total, _groups, counts, hidden = cross_counts(tab, q, by)
+        cache[key] = suppress(counts, min_count=min_count, additive_rows=q.kind != "MA", hidden=hidden)
+    return cache[key]
 
 
 def cross_table(tab: Tabulation, codebook: Codebook, q: Question, by: str, *, source: str,

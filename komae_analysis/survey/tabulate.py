@@ -333,8 +333,14 @@ class Tabulation:
     threshold: int
 
     def question(self, qid: str, by: str = "") -> pd.DataFrame:
-        c = self.cells
-        return c[(c["question_id"] == qid) & (c["by_question"] == by)].reset_index(drop=True)
+        """The rows of one question in total (``by=""``) or by one grouping, in order."""
+        parts = self.__dict__.get("_parts")
+        if parts is None:
+            parts = {key: g.reset_index(drop=True)
+                     for key, g in self.cells.groupby(["question_id", "by_question"], sort=False)}
+            self.__dict__["_parts"] = parts
+        found = parts.get((qid, by))
+        return found.copy() if found is not None else self.cells.iloc[0:0].reset_index(drop=True)
 
 
 CELL_COLUMNS = ["question_id", "kind", "by_question", "by_label", "by_code", "group_label", "option_code",
