@@ -27,7 +27,7 @@ import pandas as pd
 
 from komae_analysis.calendar import wareki_date, wareki_fy
 from komae_analysis.errors import InputError, InputProblem, display_name
-from komae_analysis.ingest import city_register, soumu_juki, ssdse, tokyo_juki
+from komae_analysis.ingest import city_register, soumu_juki, ssdse, survey, tokyo_juki
 from komae_analysis.ingest.common import list_files
 from komae_analysis.ingest.frames import LazySchema, empty_frame
 
@@ -129,6 +129,50 @@ SOURCES: tuple[RawSource, ...] = (
     # <sources community>
 
     # <sources recidivism>
+    RawSource(
+        id="survey_community_codebook",
+        folder="survey_community",
+        pattern="*_codebook.xlsx",
+        title_ja="地域福祉に関する市民意識調査 調査票設計（設問・選択肢）",
+        source_ja="狛江市「地域福祉に関する市民意識調査」",
+        provider_ja="狛江市 福祉政策課（調査票をもとに作成する調査票設計。回答データとともに調査回ごとに置く）",
+        reader=survey.read_codebook_frame,
+        schema=survey.CODEBOOK_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="survey_community_responses",
+        folder="survey_community",
+        pattern="*",
+        title_ja="地域福祉に関する市民意識調査 回答データ",
+        source_ja="狛江市「地域福祉に関する市民意識調査」",
+        provider_ja="狛江市 福祉政策課（調査の委託先が入力した回答データ。個人を特定できる情報を含まないもの）",
+        reader=survey.read_responses_frame,
+        schema=survey.RESPONSES_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="survey_needs_codebook",
+        folder="survey_needs",
+        pattern="*_codebook.xlsx",
+        title_ja="介護予防・日常生活圏域ニーズ調査 調査票設計（設問・選択肢）",
+        source_ja="狛江市「介護予防・日常生活圏域ニーズ調査」",
+        provider_ja="狛江市 高齢障がい課（国の調査票に沿って作成する調査票設計。回答データとともに調査回ごとに置く）",
+        reader=survey.read_codebook_frame,
+        schema=survey.CODEBOOK_SCHEMA,
+        required=False,
+    ),
+    RawSource(
+        id="survey_needs_responses",
+        folder="survey_needs",
+        pattern="*",
+        title_ja="介護予防・日常生活圏域ニーズ調査 回答データ",
+        source_ja="狛江市「介護予防・日常生活圏域ニーズ調査」",
+        provider_ja="狛江市 高齢障がい課（調査の委託先が入力した回答データ。個人を特定できる情報を含まないもの）",
+        reader=survey.read_responses_frame,
+        schema=survey.RESPONSES_SCHEMA,
+        required=False,
+    ),
 )
 
 _BY_ID = {s.id: s for s in SOURCES}

@@ -276,15 +276,19 @@ def responses_frame(cb: Codebook, r: Responses) -> pd.DataFrame:
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ("row", "respondent_id", "question_id", "code", "value",
                                                           "category")}
 
+    def column(values, k: int) -> np.ndarray:
+        if values is None or np.isscalar(values):
+            return np.full(k, values, dtype=object)
+        return np.asarray(values, dtype=object)
+
     def add(idx: np.ndarray, qid: str, code, value, category) -> None:
         k = len(idx)
         parts["row"].append(rows[idx])
         parts["respondent_id"].append(ids[idx])
         parts["question_id"].append(np.full(k, qid, dtype=object))
-        parts["code"].append(np.asarray(code, dtype=object) if not np.isscalar(code) else np.full(k, code, dtype=object))
-        parts["value"].append(np.asarray(value, dtype=object) if not np.isscalar(value) else np.full(k, value, dtype=object))
-        parts["category"].append(np.asarray(category, dtype=object) if not np.isscalar(category)
-                                 else np.full(k, category, dtype=object))
+        parts["code"].append(column(code, k))
+        parts["value"].append(column(value, k))
+        parts["category"].append(column(category, k))
 
     everyone = np.arange(n)
     for q in cb.questions:

@@ -6,9 +6,9 @@ base (回答者数) printed and including 無回答, a zero count and its share 
 its M.T. and the M.A. note, a conditional question's base described in words, cross-tab groups below the
 参考値 threshold marked ※, suppressed cells (disclosure control) printed 「x」 with a 注.
 
-A table with suppressed cells holds its figures as printed text (a column of the appendix's tables
-holds numbers or text, not both, so the 「x」 of one cell makes its column text); a table without
-suppressed cells keeps numbers, so that an editor's Excel sees numbers.
+A column with a suppressed cell holds its figures as printed text (a column of the appendix's tables
+holds numbers or text, not both, so the 「x」 of one cell makes its column text); the other columns keep
+numbers, so that an editor's Excel sees numbers.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ REFERENCE_MARK = "※"
 SUPPRESSION_NOTE = ("回答数が1～{m}人の区分は、回答者が特定されることのないよう「x」（秘匿）とし、合計から逆算できないよう"
                     "他の区分もあわせて「x」としている。")
 MA_NOTE = "複数回答（M.A.）のため、割合の合計（M.T.）は100％を超える。"
+
+
+def by_word(label: str) -> str:
+    """性別 → 性別, 年代 → 年代別, 圏域 → 圏域別 (the suffix 別 once)."""
+    return label if label.endswith("別") else f"{label}別"
 
 
 def reference_note(threshold: int) -> str:
@@ -63,12 +68,15 @@ def _share(n: int | float, pct: float) -> object:
 
 def _text_cells(frame: pd.DataFrame, formats: dict[str, str], mask: np.ndarray | None,
                 columns: Sequence[str], row_index: Sequence[int]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Put 「x」 into the suppressed cells; the columns of a table with any become printed text."""
+    """Put 「x」 into the suppressed cells (``mask``: rows ``row_index`` × ``columns``); a column holding
+    one becomes printed text (the others keep their numbers)."""
     if mask is None or not mask.any():
         return frame, formats
     out = frame.copy()
     new_formats = dict(formats)
-    for col in columns:
+    for c, col in enumerate(columns):
+        if not mask[:, c].any():
+            continue
         fmt = formats.get(col, "int")
         out[col] = [numbers.format_value(v, fmt) for v in frame[col].tolist()]
         new_formats[col] = "text"
@@ -154,32 +162,39 @@ def gt_table(tab: Tabulation, codebook: Codebook, q: Question, *, source: str, c
                          formats={counts_title: "int", "割合": "pct"}, total_rows=[-1])
 
 
+INDENT = "\u3000"
+
+
 def gt_combined_table(tab: Tabulation, codebook: Codebook, questions: Sequence[Question], *, source: str,
                       title: str) -> AppendixTable:
-    """Several questions in one table: 設問 | 選択肢 | 回答数 | 割合, the 回答者数 row of each question in bold."""
+    """Several questions in one table: a heading row per question (tinted), its options indented, and
+    its 回答者数 row in bold (an MA's share there is its M.T.)."""
     rows: list[dict[str, object]] = []
     totals: list[int] = []
+    headings: list[int] = []
     notes: list[str] = []
     any_ma = any(q.kind == "MA" for q in questions)
     odd = False
+    head = "設問・選択肢"
     for q in questions:
         part = gt_frame(tab, q)
         base = int(part["base"].iloc[0])
-        for i, r in enumerate(part.itertuples(index=False)):
-            rows.append({"設問": question_heading(q) if i == 0 else "", "選択肢": r.option_label,
-                         "回答数": _count(int(r.n)), "割合": _share(r.n, r.pct)})
+        headings.append(len(rows))
+        rows.append({head: question_heading(q), "回答数": None, "割合": None})
+        for r in part.itertuples(index=False):
+            rows.append({head: INDENT + r.option_label, "回答数": _count(int(r.n)), "割合": _share(r.n, r.pct)})
         if q.kind == "MA":
             mt = multiple_total(part["pct"].iloc[:-1].tolist())
-            rows.append({"設問": "", "選択肢": "回答者数（M.T.）", "回答数": base, "割合": mt if base else None})
+            rows.append({head: INDENT + "回答者数（割合はM.T.）", "回答数": base, "割合": mt if base else None})
         else:
-            rows.append({"設問": "", "選択肢": "回答者数", "回答数": base, "割合": 1.0 if base else None})
+            rows.append({head: INDENT + "回答者数", "回答数": base, "割合": 1.0 if base else None})
             odd |= not shares_add_up(part["pct"].tolist())
         totals.append(len(rows) - 1)
         note = base_note(codebook, q)
         if note:
             notes.append(note)
     if any_ma:
-        notes.append(MA_NOTE + "複数回答の設問の「回答者数（M.T.）」の行の割合は M.T.。")
+        notes.append(MA_NOTE + "複数回答の設問の「回答者数」の行の割合は M.T.。")
         capped = [q.id for q in questions if q.kind == "MA" and q.limit]
         if capped:
             notes.append(f"選べる数を超えた回答（{'、'.join(capped)}）は「{codebook.overview.overflow}」として集計。")
@@ -187,8 +202,10 @@ def gt_combined_table(tab: Tabulation, codebook: Codebook, questions: Sequence[Q
         notes.append(SHARE_NOTE)
     if tab.weighted:
         notes.append("割合は重み付け後の値。回答数・回答者数は重み付け前の人数。")
-    return AppendixTable(title=title, frame=pd.DataFrame(rows), source=source, notes=notes, unit="単位：人、％",
-                         formats={"回答数": "int", "割合": "pct"}, total_rows=totals)
+    frame = pd.DataFrame(rows)
+    frame["回答数"] = frame["回答数"].astype("Int64")
+    return AppendixTable(title=title, frame=frame, source=source, notes=notes, unit="単位：人、％",
+                         formats={"回答数": "int", "割合": "pct"}, total_rows=totals, highlight_rows=headings)
 
 
 def numeric_table(tab: Tabulation, codebook: Codebook, questions: Sequence[Question], *, source: str,
@@ -291,7 +308,7 @@ def cross_table(tab: Tabulation, codebook: Codebook, q: Question, by: str, *, so
     note = base_note(codebook, q)
     if note:
         notes.append(note)
-    notes.append(f"{by_label}が無回答の人は{by_label}別の集計から除いているため、区分の回答者数の合計は全体と一致しない場合がある。")
+    notes.append(f"{by_label}が無回答の人は{by_word(by_label)}の集計から除いているため、区分の回答者数の合計は全体と一致しない場合がある。")
     if q.kind == "MA":
         notes.append(MA_NOTE)
     if scale is not None:
@@ -317,7 +334,7 @@ def cross_table(tab: Tabulation, codebook: Codebook, q: Question, by: str, *, so
             frame, formats = _text_cells(frame, formats, share_mask, list(option_heads), count_rows)
         notes.append(SUPPRESSION_NOTE.format(m=min_count - 1))
     unit = "単位：人、％"
-    return AppendixTable(title=title or f"{question_heading(q)}【{by_label}別】", frame=frame, source=source,
+    return AppendixTable(title=title or f"{question_heading(q)}【{by_word(by_label)}】", frame=frame, source=source,
                          notes=notes, unit=unit, formats=formats)
 
 
@@ -335,7 +352,7 @@ def likert_table(tab: Tabulation, codebook: Codebook, questions: Sequence[Questi
     rows = []
     for r in lf.to_dict("records"):
         q = codebook.question(r["question_id"])
-        rec: dict[str, object] = {"設問": f"{q.id} {q.text}", "回答者数": r["base"]}
+        rec: dict[str, object] = {"設問": f"{q.id} {q.text.split('：', 1)[-1]}", "回答者数": r["base"]}
         for o in first.options:
             rec[o.label] = _share(r[f"n:{o.code}"], r[f"pct:{o.code}"])
         rec[NO_ANSWER] = _share(r["n:無回答"], r["pct:無回答"])
@@ -353,31 +370,39 @@ def likert_table(tab: Tabulation, codebook: Codebook, questions: Sequence[Questi
 
 def wave_table(frame: pd.DataFrame, codebook: Codebook, previous: Codebook, *, source: str,
                title: str = "前回調査との比較") -> AppendixTable:
-    """前回 / 今回 / 差 for each compared option (the 差 of the printed shares, in ポイント)."""
+    """前回 / 今回 / 差 for each compared option (the 差 of the printed shares, in ポイント), a heading row
+    per question with both waves' 回答者数."""
     prev_label = f"前回（{_era_year(previous)}）"
     cur_label = f"今回（{_era_year(codebook)}）"
+    head = "設問・選択肢"
     rows = []
+    headings = []
     for qid, g in frame.groupby("question_id", sort=False):
         q = codebook.question(qid)
         first = g.iloc[0]
-        for i, r in enumerate(g.itertuples(index=False)):
-            rows.append({"設問": f"{q.id} {q.text}" if i == 0 else "", "選択肢": r.option_label,
-                         prev_label: None if np.isnan(r.prev_pct) else r.prev_pct,
+        headings.append(len(rows))
+        rows.append({head: f"{q.id} {q.text}", prev_label: None, cur_label: None, "差（ポイント）": None,
+                     "前回の回答者数": int(first.prev_base), "今回の回答者数": int(first.cur_base)})
+        for r in g.itertuples(index=False):
+            rows.append({head: INDENT + r.option_label, prev_label: None if np.isnan(r.prev_pct) else r.prev_pct,
                          cur_label: r.cur_pct, "差（ポイント）": None if np.isnan(r.diff) else r.diff,
-                         "前回の回答者数": int(first.prev_base) if i == 0 else None,
-                         "今回の回答者数": int(first.cur_base) if i == 0 else None})
-    out = pd.DataFrame(rows, columns=["設問", "選択肢", prev_label, cur_label, "差（ポイント）", "前回の回答者数",
-                                      "今回の回答者数"])
+                         "前回の回答者数": None, "今回の回答者数": None})
+    out = pd.DataFrame(rows, columns=[head, prev_label, cur_label, "差（ポイント）", "前回の回答者数", "今回の回答者数"])
     for col in ("前回の回答者数", "今回の回答者数"):
         out[col] = out[col].astype("Int64")
-    notes = ["差は今回と前回の割合（表示した値）の差。「－」は前回の調査に対応する選択肢がないもの。",
+    notes = ["差は今回と前回の割合（表示した値）の差。前回の欄の「－」は前回の調査に対応する選択肢がないもの。",
              f"前回は{previous.overview.title}（{previous.overview.period_label}）。"]
     mapped = [q.id for q in codebook.questions if q.previous_id and q.has_previous_mapping and q.id in set(frame["question_id"])]
     if mapped:
         notes.append(f"{'、'.join(mapped)}は選択肢の変更に合わせて前回の回答を今回の選択肢に組み替えている。")
+    renamed = [f"{q.id}（前回{q.previous_id}）" for q in codebook.questions
+               if q.previous_id and q.previous_id != q.id and q.id in set(frame["question_id"])]
+    if renamed:
+        notes.append(f"設問番号が前回と違う設問: {'、'.join(renamed)}。")
+    notes.append("回答者数は各設問の行に示す（条件付きの設問は対象となった人の数）。")
     return AppendixTable(title=title, frame=out, source=source, notes=notes, unit="単位：％、ポイント、人",
-                         formats={prev_label: "pct", cur_label: "pct", "差（ポイント）": "dec1",
-                                  "前回の回答者数": "int", "今回の回答者数": "int"})
+                         formats={prev_label: "pct", cur_label: "pct", "差（ポイント）": "dec1", "前回の回答者数": "int",
+                                  "今回の回答者数": "int"}, highlight_rows=headings)
 
 
 def _era_year(codebook: Codebook) -> str:
@@ -388,10 +413,12 @@ def _era_year(codebook: Codebook) -> str:
 
 
 __all__ = [
+    "INDENT",
     "MA_NOTE",
     "REFERENCE_MARK",
     "SUPPRESSION_NOTE",
     "base_note",
+    "by_word",
     "cross_suppression",
     "cross_table",
     "gt_combined_table",
