@@ -162,7 +162,7 @@ def gt_table(tab: Tabulation, codebook: Codebook, q: Question, *, source: str, c
                          formats={counts_title: "int", "割合": "pct"}, total_rows=[-1])
 
 
-INDENT = "\u3000"
+INDENT = ""  # option rows under a tinted heading row (not indented: labels stay exact)
 
 
 def gt_combined_table(tab: Tabulation, codebook: Codebook, questions: Sequence[Question], *, source: str,

@@ -13,15 +13,20 @@ from komae_analysis.survey.disclosure import determined, suppress
 
 def attack(counts: np.ndarray, mask: np.ndarray, *, additive_rows: bool, hidden: np.ndarray | None,
            stop_at: int = 2) -> dict[tuple[int, int], set[int]]:
-    """The values each suppressed cell can take in the tables consistent with the published figures
-    (searching until each has ``stop_at`` different values, or every table is seen)."""
+    """The values each suppressed cell can take in tables of non-negative integers consistent with the
+    published figures: its true value, and v + 1 / v − 1 when some consistent table has it (an exhaustive
+    integer search with interval propagation, trying values near the true table first)."""
     counts = np.asarray(counts)
     r, c = counts.shape
-    totals = counts.sum(axis=0) + (hidden if hidden is not None else 0)
+    hidden_arr = None if hidden is None else np.asarray(hidden)
+    has_hidden = hidden_arr is not None and hidden_arr.sum() > 0
+    totals = counts.sum(axis=0) + (hidden_arr if has_hidden else 0)
     bases = counts.sum(axis=1)
     variables = [("cell", int(i), int(j)) for i, j in zip(*np.nonzero(mask), strict=True)]
-    if hidden is not None and hidden.sum() > 0:
+    truth = [int(counts[i, j]) for _k, i, j in variables]
+    if has_hidden:
         variables += [("hidden", r, j) for j in range(c)]
+        truth += [int(hidden_arr[j]) for j in range(c)]
     known = np.where(mask, 0, counts)
     equations = []  # (variable indexes, residual)
     if additive_rows:
@@ -29,45 +34,61 @@ def attack(counts: np.ndarray, mask: np.ndarray, *, additive_rows: bool, hidden:
             idx = [k for k, v in enumerate(variables) if v[0] == "cell" and v[1] == i]
             if idx:
                 equations.append((idx, int(bases[i] - known[i].sum())))
-        if hidden is not None and hidden.sum() > 0:
-            equations.append(([k for k, v in enumerate(variables) if v[0] == "hidden"], int(hidden.sum())))
+        if has_hidden:
+            equations.append(([k for k, v in enumerate(variables) if v[0] == "hidden"], int(hidden_arr.sum())))
     for j in range(c):
         idx = [k for k, v in enumerate(variables) if v[2] == j]
         if idx:
             equations.append((idx, int(totals[j] - known[:, j].sum())))
-    ub = []
-    for v in variables:
-        cap = int(totals[v[2]])
-        if v[0] == "cell" and additive_rows:
-            cap = min(cap, int(bases[v[1]]))
-        ub.append(cap)
-    seen: dict[tuple[int, int], set[int]] = {(v[1], v[2]): set() for v in variables if v[0] == "cell"}
-    values = [0] * len(variables)
+    n = len(variables)
 
-    def feasible(upto: int) -> bool:
-        for idx, residual in equations:
-            fixed = sum(values[k] for k in idx if k < upto)
-            open_ = [k for k in idx if k >= upto]
-            if fixed > residual or fixed + sum(ub[k] for k in open_) < residual:
-                return False
-            if not open_ and fixed != residual:
-                return False
+    def propagate(lo: list[int], hi: list[int]) -> bool:
+        changed = True
+        while changed:
+            changed = False
+            for idx, rhs in equations:
+                s_lo, s_hi = sum(lo[k] for k in idx), sum(hi[k] for k in idx)
+                if s_lo > rhs or s_hi < rhs:
+                    return False
+                for k in idx:
+                    new_hi = min(hi[k], rhs - (s_lo - lo[k]))
+                    new_lo = max(lo[k], rhs - (s_hi - hi[k]))
+                    if new_lo > new_hi:
+                        return False
+                    if (new_lo, new_hi) != (lo[k], hi[k]):
+                        lo[k], hi[k], changed = new_lo, new_hi, True
+                        s_lo, s_hi = sum(lo[q] for q in idx), sum(hi[q] for q in idx)
         return True
 
-    def search(k: int) -> bool:
-        if k == len(variables):
-            for v, x in zip(variables, values, strict=True):
-                if v[0] == "cell":
-                    seen[(v[1], v[2])].add(x)
-            return all(len(s) >= stop_at for s in seen.values())
-        for x in range(ub[k] + 1):
-            values[k] = x
-            if feasible(k + 1) and search(k + 1):
+    def feasible(lo: list[int], hi: list[int]) -> bool:
+        if not propagate(lo, hi):
+            return False
+        open_ = [k for k in range(n) if lo[k] < hi[k]]
+        if not open_:
+            return True
+        k = min(open_, key=lambda q: hi[q] - lo[q])
+        values = sorted(range(lo[k], hi[k] + 1), key=lambda v: abs(v - truth[k]))
+        for v in values:
+            lo2, hi2 = list(lo), list(hi)
+            lo2[k] = hi2[k] = v
+            if feasible(lo2, hi2):
                 return True
-        values[k] = 0
         return False
 
-    search(0)
+    cap = [int(totals[v[2]]) for v in variables]
+    seen: dict[tuple[int, int], set[int]] = {}
+    for k, v in enumerate(variables):
+        if v[0] != "cell":
+            continue
+        values = {truth[k]}
+        for alt in (truth[k] + 1, truth[k] - 1):
+            if len(values) >= stop_at or alt < 0:
+                continue
+            lo, hi = [0] * n, list(cap)
+            lo[k] = hi[k] = alt
+            if feasible(lo, hi):
+                values.add(alt)
+        seen[(v[1], v[2])] = values
     return seen
 
 
@@ -135,3 +156,17 @@ def test_random_small_tables_cannot_be_recovered(seed):
     counts = rng.integers(0, 9, size=(r, c))
     hidden = rng.integers(0, 2, size=c) if seed % 2 else None
     _check(counts, hidden=hidden, additive_rows=bool(seed % 3))
+
+
+def test_the_attacker_recovers_what_is_not_protected():
+    counts = np.array([[2, 10, 8], [12, 9, 11]])
+    lone = np.zeros_like(counts, dtype=bool)
+    lone[0, 0] = True
+    assert attack(counts, lone, additive_rows=True, hidden=None) == {(0, 0): {2}}
+    # two cells of one row only: the columns give each back
+    pair = lone.copy()
+    pair[0, 1] = True
+    assert attack(counts, pair, additive_rows=True, hidden=None) == {(0, 0): {2}, (0, 1): {10}}
+    # non-negativity: the unknown-attribute row of size 1 forces the other cells
+    assert attack(np.array([[6, 8, 0], [1, 7, 8]]), np.array([[0, 0, 0], [1, 1, 0]], dtype=bool),
+                  additive_rows=True, hidden=np.array([0, 0, 1]))[(1, 0)] == {1}

@@ -82,7 +82,7 @@ def overview_text(data: SurveyData) -> str:
         return not_available(data)
     ov = data.codebook.overview
     n = data.wave.n
-    text = f"{ov.title}は、{ov.target}を対象に{ov.period_label}に実施しました。"
+    text = f"{ov.title}は、{ov.period_label}に実施しました（対象と抽出方法は表のとおり）。"
     if ov.distributed:
         text += (f"配布数{numbers.count(ov.distributed)}件に対して有効回収数は{numbers.count(n)}件、"
                  f"有効回収率は{numbers.pct(n / ov.distributed)}です。")

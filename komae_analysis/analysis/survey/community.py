@@ -4,6 +4,8 @@ coded free-text answers, and the comparison with the previous wave."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -29,6 +31,11 @@ from komae_analysis.survey.tables import (
     wave_table,
 )
 from komae_analysis.survey.tabulate import NO_ANSWER, REFERENCE_FLAG
+
+
+def short_text(q: Question) -> str:
+    """The question's text without its parenthesised remarks (「（3つまで）」) for a sentence."""
+    return re.sub(r"（[^）]*）", "", q.text).split("：", 1)[-1]
 
 
 def _question(data: SurveyData, qid: str) -> Question:
@@ -77,7 +84,7 @@ def chart_text(data: SurveyData) -> str:
         part = data.tab.question(q.id)
         body = part[part["option_code"] != NO_ANSWER]
         top = body.loc[body["pct"].idxmax()]
-        parts.append(f"「{q.text}」では「{top['option_label']}」が{numbers.pct(top['pct'])}で最も多くなっています")
+        parts.append(f"「{short_text(q)}」では「{top['option_label']}」が{numbers.pct(top['pct'])}で最も多くなっています")
     return "。".join(parts) + "。" if parts else ""
 
 
@@ -223,7 +230,7 @@ def cross_text(data: SurveyData) -> str:
         if best is None:
             continue
         _spread, label, hi_name, hi_v, lo_name, lo_v = best
-        out.append(f"「{q.text}」で「{first.label}」と答えた人の割合は、{by_word(label)}にみると{hi_name}が{numbers.pct(hi_v)}と最も高く、"
+        out.append(f"「{short_text(q)}」で「{first.label}」と答えた人の割合は、{by_word(label)}にみると{hi_name}が{numbers.pct(hi_v)}と最も高く、"
                    f"{lo_name}が{numbers.pct(lo_v)}と最も低くなっています。")
     return "".join(out)
 
@@ -307,10 +314,11 @@ def wave_text(data: SurveyData) -> str:
         return ""
     up = cmp.loc[cmp["diff"].idxmax()]
     down = cmp.loc[cmp["diff"].idxmin()]
-    text = (f"前回の調査（{month_label(data.previous)}）と比べると、上昇が最も大きいのは「{up['text']}」の「{up['option_label']}」"
+    cb = data.codebook
+    text = (f"前回の調査（{month_label(data.previous)}）と比べると、上昇が最も大きいのは「{short_text(cb.question(up['question_id']))}」の「{up['option_label']}」"
             f"（{numbers.pct(up['prev_pct'])}→{numbers.pct(up['cur_pct'])}、{numbers.points(up['diff'])}上昇）")
     if down["diff"] < 0:
-        text += (f"、低下が最も大きいのは「{down['text']}」の「{down['option_label']}」"
+        text += (f"、低下が最も大きいのは「{short_text(cb.question(down['question_id']))}」の「{down['option_label']}」"
                  f"（{numbers.pct(down['prev_pct'])}→{numbers.pct(down['cur_pct'])}、{numbers.points(down['diff'])}低下）")
     return text + "です。"
 
