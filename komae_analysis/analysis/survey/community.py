@@ -32,6 +32,10 @@ from komae_analysis.survey.tables import (
 )
 from komae_analysis.survey.tabulate import NO_ANSWER, REFERENCE_FLAG
 
+#: A difference between groups smaller than this (ポイント) is not ranked in the commentary: with a few
+#: hundred respondents per group it is within the sampling error.
+MIN_SPREAD_POINTS = 5.0
+
 
 def short_text(q: Question) -> str:
     """The question's text without its parenthesised remarks (「（3つまで）」) for a sentence."""
@@ -230,6 +234,10 @@ def cross_text(data: SurveyData) -> str:
         if best is None:
             continue
         _spread, label, hi_name, hi_v, lo_name, lo_v = best
+        if _spread < MIN_SPREAD_POINTS:  # within what sampling error explains: no ranking
+            out.append(f"「{short_text(q)}」で「{first.label}」と答えた人の割合は、"
+                       f"{'・'.join(k for k in data.groupings if '×' not in k)}の区分による大きな差はみられません。")
+            continue
         out.append(f"「{short_text(q)}」で「{first.label}」と答えた人の割合は、{by_word(label)}にみると{hi_name}が{numbers.pct(hi_v)}と最も高く、"
                    f"{lo_name}が{numbers.pct(lo_v)}と最も低くなっています。")
     return "".join(out)
