@@ -246,7 +246,8 @@ def tabulate_files(current: SurveyFiles, out_dir: Path, options: Options, previo
         for g in groupings:
             if q.id in g.question.split("×"):
                 continue
-            cross.append(cross_table(tab, cb, q, g.question, source=source, min_count=min_count, with_counts=True))
+            cross.append(cross_table(tab, cb, q, g.question, source=source, min_count=min_count))
+            cross.append(cross_table(tab, cb, q, g.question, source=source, min_count=min_count, counts=True))
     sheets = [
         output.SheetSpec("調査概要", [overview_table(cb, wave.n, source=source)]),
         output.SheetSpec("単純集計", gt),

@@ -249,19 +249,18 @@ def cross_suppression(tab: Tabulation, q: Question, by: str, min_count: int) -> 
 
 
 def cross_table(tab: Tabulation, codebook: Codebook, q: Question, by: str, *, source: str,
-                min_count: int | None = None, with_counts: bool = False, title: str | None = None,
+                min_count: int | None = None, counts: bool = False, title: str | None = None,
                 likert: bool = False) -> AppendixTable:
     """One question by one attribute: rows 全体 and the groups (※ below the 参考値 threshold), columns
-    回答者数 and the share of each option and 無回答 (with ``with_counts`` a 回答数 row under each share row);
+    回答者数 and the share of each option and 無回答 (with ``counts`` the 回答数 instead of the shares);
     ``likert`` adds 肯定計 / 否定計. ``min_count`` applies disclosure control (「x」)."""
-    total, groups, counts, _hidden = cross_counts(tab, q, by)
+    total, groups, _cell_counts, _hidden = cross_counts(tab, q, by)
     sup = cross_suppression(tab, q, by, min_count) if min_count else None
     option_heads = [r.option_label for r in total.itertuples(index=False)]
     option_codes = list(total["option_code"])
     scale = likert_scale(q) if likert else None
     rows: list[dict[str, object]] = []
     body_rows: list[int] = []  # frame row of each group's share row (for the 「x」 marks)
-    count_rows: list[int] = []
     by_label = groups["by_label"].iloc[0] if len(groups) else by
     refs = False
     weighted = tab.weighted
@@ -272,38 +271,27 @@ def cross_table(tab: Tabulation, codebook: Codebook, q: Question, by: str, *, so
         ref = (not is_total) and part["flag"].iloc[0] == REFERENCE_FLAG
         refs |= ref
         rec: dict[str, object] = {by_label: f"{label}{REFERENCE_MARK if ref else ''}", "回答者数": base}
-        if with_counts:
-            rec["項目"] = "割合"
         for head, r in zip(option_heads, part.itertuples(index=False), strict=True):
-            rec[head] = _share(r.n, r.pct)
+            rec[head] = _count(int(r.n)) if counts else _share(r.n, r.pct)
         if scale is not None:
             by_code = dict(zip(part["option_code"], zip(part["n"], part["pct"], strict=True), strict=True))
             for name, codes in (("肯定計", scale.positive), ("否定計", scale.negative)):
                 n = sum(by_code[str(c)][0] for c in codes)
-                rec[name] = None if n == 0 else float(sum(by_code[str(c)][1] for c in codes))
+                rec[name] = None if n == 0 else (int(n) if counts else float(sum(by_code[str(c)][1] for c in codes)))
         rows.append(rec)
         if not is_total:
             body_rows.append(len(rows) - 1)
-        if with_counts:
-            crec: dict[str, object] = {by_label: "", "回答者数": None, "項目": "回答数"}
-            for head, r in zip(option_heads, part.itertuples(index=False), strict=True):
-                crec[head] = _count(int(r.n))
-            if scale is not None:
-                for name in ("肯定計", "否定計"):
-                    crec[name] = None
-            rows.append(crec)
-            if not is_total:
-                count_rows.append(len(rows) - 1)
-
     add("全体", total, True)
     for (_code, label), part in groups.groupby(["by_code", "group_label"], sort=False):
         add(str(label), part, False)
     frame = pd.DataFrame(rows)
-    formats = {"回答者数": "int", **{h: "pct" for h in option_heads}}
+    cell = "int" if counts else "pct"
+    formats = {"回答者数": "int", **{h: cell for h in option_heads}}
     if scale is not None:
-        formats.update({"肯定計": "pct", "否定計": "pct"})
-    if with_counts:
-        formats["項目"] = "text"
+        formats.update({"肯定計": cell, "否定計": cell})
+    if counts:
+        for h in formats:
+            frame[h] = frame[h].astype("Int64")
     notes: list[str] = []
     note = base_note(codebook, q)
     if note:
@@ -330,11 +318,13 @@ def cross_table(tab: Tabulation, codebook: Codebook, q: Question, by: str, *, so
             mask = np.concatenate([share_mask, extra], axis=1)
             target_cols = [*option_heads, "肯定計", "否定計"]
         frame, formats = _text_cells(frame, formats, mask, target_cols, body_rows)
-        if with_counts:
-            frame, formats = _text_cells(frame, formats, share_mask, list(option_heads), count_rows)
         notes.append(SUPPRESSION_NOTE.format(m=min_count - 1))
     unit = "単位：人、％"
-    return AppendixTable(title=title or f"{question_heading(q)}【{by_word(by_label)}】", frame=frame, source=source,
+    if counts:
+        notes = [n for n in notes if not n.startswith("割合は重み付け後")]
+        unit = "単位：人"
+    what = "（回答数）" if counts else ""
+    return AppendixTable(title=title or f"{question_heading(q)}【{by_word(by_label)}】{what}", frame=frame, source=source,
                          notes=notes, unit=unit, formats=formats)
 
 
