@@ -609,6 +609,9 @@ def _write_needs(out: Path, seed: int) -> list[Path]:
         people.traits["h"] = rng.normal(0, 1, people.n) + 0.09 * (people.age - 75) + 0.1 * people.sex
         ids = [f"KN{wave % 100}-{i + 1:05d}" for i in range(people.n)]
         items = needs_items(wave)
+        if wave >= 2025:  # the same national questionnaire three years earlier: the same IDs
+            for it in items:
+                it.previous = it.id
         answers = _answer(items, people, ids, rng, ma_binary=False)
         # 認定状況: mostly none, 要支援 rising with age
         cert = np.where(rng.random(people.n) < np.clip(0.01 + 0.004 * (people.age - 65), 0, 0.2),

@@ -45,5 +45,7 @@ from komae_analysis.analysis.survey.needs import (  # noqa: F401
     risk_by_sex_age_table,
     risk_overview_figure,
     risk_text,
+    risk_wave_table,
+    risk_wave_text,
     rules_table,
 )

@@ -166,6 +166,61 @@ def risk_by_age_figure(data: SurveyData) -> AppendixFigure | str:
              "多くの指標で年齢が上がるほど該当率が高い。"))
 
 
+def _previous_rates(data: SurveyData) -> tuple[np.ndarray, np.ndarray] | None:
+    if data.previous is None:
+        return None
+    try:
+        status = risk_status(data.previous)
+    except Exception:  # a previous questionnaire without the national items: no comparison
+        return None
+    hits = np.array([(status[r.name] == HIT).sum() for r in RULES])
+    judged = np.array([(status[r.name] >= 0).sum() for r in RULES])
+    return hits, judged
+
+
+def risk_wave_table(data: SurveyData) -> AppendixTable | str:
+    """該当率 of each indicator in the previous and the current survey, and the difference (ポイント) of
+    the printed rates."""
+    if not data.available:
+        return not_available(data)
+    prev = _previous_rates(data)
+    if prev is None:
+        return "前回の調査の回答データがないため、前回との比較は掲載していません。"
+    from komae_analysis.analysis.survey.data import month_label
+
+    _n, hits, judged = _totals(data)
+    p_hits, p_judged = prev
+    before, after = f"前回（{month_label(data.previous)}）", f"今回（{month_label(data.wave)}）"
+    rows = []
+    for k, r in enumerate(RULES):
+        a = hits[k] / judged[k] if judged[k] else None
+        b = p_hits[k] / p_judged[k] if p_judged[k] else None
+        rows.append({"指標": r.name, before: b, after: a,
+                     "差（ポイント）": float(numbers.pct_diff(a, b)) if a is not None and b is not None else None})
+    return AppendixTable(
+        title="リスク該当者の割合の前回調査との比較", frame=pd.DataFrame(rows), source=data.both_sources(),
+        notes=["差は今回と前回の割合（表示した値）の差。", DENOMINATOR_NOTE.split("。")[0] + "。",
+               f"前回の回答者数は{numbers.count(data.previous.n)}人、今回は{numbers.count(data.wave.n)}人。"],
+        unit="単位：％、ポイント", formats={before: "pct", after: "pct", "差（ポイント）": "dec1"})
+
+
+def risk_wave_text(data: SurveyData) -> str:
+    table = risk_wave_table(data)
+    if not isinstance(table, AppendixTable):
+        return ""
+    f = table.frame.dropna(subset=["差（ポイント）"])
+    up = f.loc[f["差（ポイント）"].idxmax()]
+    down = f.loc[f["差（ポイント）"].idxmin()]
+    parts = []
+    if up["差（ポイント）"] > 0:
+        parts.append(f"上昇が最も大きいのは{up['指標']}（{numbers.points(up['差（ポイント）'])}）")
+    if down["差（ポイント）"] < 0:
+        parts.append(f"低下が最も大きいのは{down['指標']}（{numbers.points(down['差（ポイント）'])}）")
+    if not parts:
+        return "前回の調査と比べ、該当者の割合はどの指標も同じか上昇しています。"
+    return "前回の調査と比べると、" + "、".join(parts) + "です。"
+
+
 def risk_text(data: SurveyData) -> str:
     if not data.available:
         return not_available(data)
@@ -188,5 +243,5 @@ def risk_text(data: SurveyData) -> str:
     return text
 
 
-__all__ = ["risk_by_age_figure", "risk_by_area_table", "risk_by_sex_age_table", "risk_overview_figure",
+__all__ = ["risk_wave_table", "risk_wave_text", "risk_by_age_figure", "risk_by_area_table", "risk_by_sex_age_table", "risk_overview_figure",
            "risk_table", "risk_text", "rules_table"]
