@@ -20,9 +20,9 @@ across every file (KC25-00001 …, KN25-…), and one free-text answer holds :da
 that a test can show that neither ever reaches the published report.
 
 The ニーズ調査 follows the national questionnaire's items used by the risk indicators (問2(1)–(7),
-問3(1)–(4)(7), 問4(1)(4)–(8), 問7(3)(4)); item shares are set so that the indicators land near the
-levels municipal reports typically show (運動器 about 12%, 転倒 about 30%, 閉じこもり about 18%,
-口腔 about 22%, 認知 about 43%, うつ about 40%, IADL低下 about 7%, 低栄養 about 1%).
+問3(1)–(4)(7), 問4(1)(4)–(8), 問7(3)(4)); item shares are set so that the indicators land at levels
+of the kind municipal reports show (in the 令和7年 wave: うつ about 43%, 認知 about 43%, 転倒 about 33%,
+口腔 about 24%, 閉じこもり about 19%, 運動器 about 18%, IADL低下 about 12%, 低栄養 about 2%).
 """
 
 from __future__ import annotations

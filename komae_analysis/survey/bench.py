@@ -89,6 +89,9 @@ def run(n: int = 100_000, questions: int = 150, repeat: int = 3) -> dict[str, ob
     naive = naive_tabulate(wave, by)
     naive_s = time.perf_counter() - t0
     engine_s = best_prepare + best_tab
+    keys = ["question_id", "by_question", "by_code", "option_code"]
+    agree = tab.cells.set_index(keys)[["n", "base"]].sort_index().equals(
+        naive.cells.set_index(keys)[["n", "base"]].sort_index())
     return {
         "respondents": n,
         "questions": questions,
@@ -100,7 +103,8 @@ def run(n: int = 100_000, questions: int = 150, repeat: int = 3) -> dict[str, ob
         "engine_s": round(engine_s, 3),
         "naive_s": round(naive_s, 3),
         "ratio": round(naive_s / best_tab, 1),
-        "ok": engine_s <= TARGET_SECONDS and naive_s / best_tab >= TARGET_RATIO,
+        "agree": agree,
+        "ok": agree and engine_s <= TARGET_SECONDS and naive_s / best_tab >= TARGET_RATIO,
     }
 
 
@@ -109,7 +113,8 @@ def report(result: dict[str, object]) -> str:
         f"市民意識調査の集計（回答者{result['respondents']:,}人 × 設問{result['questions']}問、クロス集計の軸"
         f"{result['attributes']}つ）: 準備 {result['prepare_s']} 秒 + 集計 {result['tabulate_s']} 秒 = "
         f"{result['engine_s']} 秒（目標 {TARGET_SECONDS:.0f} 秒以内）／素朴な pandas のループ {result['naive_s']} 秒、"
-        f"集計の速さの比 {result['ratio']} 倍（目標 {TARGET_RATIO:.0f} 倍以上）"
+        f"集計の速さの比 {result['ratio']} 倍（目標 {TARGET_RATIO:.0f} 倍以上）、"
+        f"集計結果は{'一致' if result['agree'] else '不一致'}"
         f"{'' if result['ok'] else '　※目標に届いていません'}"
     )
 
