@@ -55,6 +55,31 @@ def _parser() -> argparse.ArgumentParser:
     rc.add_argument("--fy", type=int, help="作業中の年度（西暦、既定: 今日の年度）。これより後の改定・取組状況は誤り")
     rt = rsub.add_parser("template", help="3つのExcelのひな形（見出しと記入例の行）を作る")
     rt.add_argument("--out", type=Path, required=True, help="作成先のフォルダ（既存のファイルは上書きしない）")
+
+    sv = sub.add_parser("survey", help="市民意識調査の回答を調査票設計（コードブック）で検査・集計する")
+    svs = sv.add_subparsers(dest="survey_command", required=True, parser_class=_Parser)
+
+    def survey_files(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--codebook", type=Path, required=True, help="調査票設計（Excel: 調査概要・設問・選択肢）")
+        parser.add_argument("--responses", type=Path, required=True, help="回答データ（CSV・Excel・SPSS .sav）")
+        parser.add_argument("--fa-coding", type=Path, help="自由回答の分類（回答者ID・設問ID・分類、点検済みのもの）")
+        parser.add_argument("--previous-codebook", type=Path, help="前回調査の調査票設計")
+        parser.add_argument("--previous-responses", type=Path, help="前回調査の回答データ")
+
+    sv_v = svs.add_parser("validate", help="集計せずに、問題と検査結果（対象外の回答・選択数の超過）をすべて表示する")
+    survey_files(sv_v)
+    sv_t = svs.add_parser("tabulate", help="集計表.xlsx と tabulation.csv・numeric.csv・sampling_error.csv を作る")
+    survey_files(sv_t)
+    sv_t.add_argument("--out", type=Path, required=True, help="出力先のフォルダ")
+    sv_t.add_argument("--by", nargs="+", metavar="設問ID",
+                      help="クロス集計の軸（単数回答の設問ID。F1×F2 で掛け合わせ）。既定は属性の設問すべて")
+    sv_t.add_argument("--suppress", action="store_true", help="回答数の少ないクロス集計のセルを「x」で秘匿する")
+    sv_t.add_argument("--min-count", type=int, default=5, help="秘匿しない最小の回答数（既定5: 1～4人を秘匿）")
+    sv_t.add_argument("--threshold", type=int, default=30, help="参考値とする回答者数（この人数未満、既定30）")
+    sv_t.add_argument("--weights", type=Path, help="重み付けの母集団（設問ID・コード・母集団の CSV/Excel）")
+    sv_c = svs.add_parser("codebook-from-sav", help="SPSS（.sav）の変数ラベル・値ラベルから調査票設計の下書きを作る")
+    sv_c.add_argument("--sav", type=Path, required=True, help="SPSS の .sav ファイル")
+    sv_c.add_argument("--out", type=Path, required=True, help="作成する調査票設計（.xlsx）")
     return p
 
 
@@ -146,6 +171,45 @@ def _cmd_registry(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _survey_files(args: argparse.Namespace):
+    from komae_analysis.survey.commands import SurveyFiles
+
+    if (args.previous_codebook is None) != (args.previous_responses is None):
+        raise KomaeError("前回調査は --previous-codebook と --previous-responses の両方を指定してください")
+    current = SurveyFiles(args.codebook, args.responses, args.fa_coding)
+    previous = None if args.previous_codebook is None else SurveyFiles(args.previous_codebook, args.previous_responses)
+    return current, previous
+
+
+def _cmd_survey(args: argparse.Namespace) -> int:
+    # the survey engine (pandas, numpy, openpyxl) is imported only when a survey command runs
+    from komae_analysis.survey import commands
+
+    if args.survey_command == "codebook-from-sav":
+        path = commands.codebook_from_sav(args.sav, args.out)
+        print(f"調査票設計の下書きを作成しました: {path}（調査概要・形式・対象条件・属性を確認してください）")
+        return EXIT_OK
+    current, previous = _survey_files(args)
+    if args.survey_command == "validate":
+        waves = commands.validate(current, previous)
+        lines = [line for w in waves if w is not None for line in w.report]
+        for line in lines:
+            print(f"注意: {line.format_ja()}")
+        n = waves[0].n
+        print(f"問題は見つかりませんでした（回答者{n:,}人、設問{len(waves[0].codebook.questions)}問"
+              f"{'、注意' + str(len(lines)) + '件' if lines else ''}）。")
+        return EXIT_OK
+    if args.min_count < 1 or args.threshold < 1:
+        raise KomaeError("--min-count と --threshold は1以上を指定してください")
+    options = commands.Options(by=args.by, suppress=args.suppress, min_count=args.min_count,
+                               threshold=args.threshold, weights=args.weights)
+    files, wave = commands.tabulate_files(current, args.out, options, previous)
+    for line in wave.report:
+        print(f"注意: {line.format_ja()}")
+    print(f"集計しました（回答者{wave.n:,}人）: " + "、".join(str(f) for f in files))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {
@@ -154,14 +218,15 @@ def main(argv: list[str] | None = None) -> int:
         "demo-data": _cmd_demo_data,
         "sections": _cmd_sections,
         "registry": _cmd_registry,
+        "survey": _cmd_survey,
     }[args.command]
     try:
         return handler(args)
     except InputError as exc:
         for p in exc.problems:
             print(f"エラー: {p.format_ja()}", file=sys.stderr)
-        print(f"入力データに{len(exc.problems)}件の問題があるため中止しました（reports/ は変更していません）。",
-              file=sys.stderr)
+        where = "何も書き出していません" if args.command == "survey" else "reports/ は変更していません"
+        print(f"入力データに{len(exc.problems)}件の問題があるため中止しました（{where}）。", file=sys.stderr)
         return EXIT_USER_ERROR
     except KomaeError as exc:
         print(f"エラー: {exc}", file=sys.stderr)

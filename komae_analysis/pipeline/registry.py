@@ -160,6 +160,22 @@ SECTIONS: tuple[Section, ...] = (
         numbering="2-9",
     ),
     Section(
+        id="03a_survey_community",
+        part="1-3",
+        title="市民意識調査から見る現状（1）地域福祉に関する市民意識調査",
+        analysis="survey",
+        inputs=("survey_community_codebook", "survey_community_responses", "city_register_population"),
+        numbering="3-1",
+    ),
+    Section(
+        id="03b_survey_needs",
+        part="1-3",
+        title="市民意識調査から見る現状（2）介護予防・日常生活圏域ニーズ調査",
+        analysis="survey",
+        inputs=("survey_needs_codebook", "survey_needs_responses", "city_register_population"),
+        numbering="3-2",
+    ),
+    Section(
         id="05_progress",
         part="1-5",
         title="現行計画の進捗状況の評価",

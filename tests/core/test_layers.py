@@ -22,7 +22,7 @@ LAYERS = {
     "params": 1, "reference": 1,
     "ingest": 2, "demo": 2,
     "report": 3,
-    "analysis": 4,
+    "analysis": 4, "survey": 4,
     "pipeline": 5,
     "cli": 6,
 }
