@@ -55,22 +55,35 @@ def run_section(
     started = time.perf_counter()
     result = SectionResult(section_id, "ok", 0.0, nb_out.relative_to(stage_dir).as_posix())
     try:
-        executed = papermill.execute_notebook(
-            str(section.notebook),
-            str(nb_out),
-            parameters={"fy": fy, "params_file": params_file, "data_dir": data_dir, "out_dir": str(stage_dir)},
-            kernel_name="python3",
-            progress_bar=False,
-            # papermill would rewrite the whole notebook (embedded PNGs included) after every cell;
-            # the executed notebook is still written once at the end, on failure too
-            request_save_on_cell_execute=False,
-            cwd=str(paths.NOTEBOOKS_DIR),
-            config=Config(KERNEL_CONFIG),
-            km=warm.take() if warm is not None else None,
-            execution_timeout=CELL_TIMEOUT,
-            engine_name=register_engine(),
-            shutdown_kernel="immediate",  # the notebook is complete: no need to wait for the kernel
-        )
+        for attempt in (1, 2):
+            try:
+                executed = papermill.execute_notebook(
+                    str(section.notebook),
+                    str(nb_out),
+                    parameters={"fy": fy, "params_file": params_file, "data_dir": data_dir,
+                                "out_dir": str(stage_dir)},
+                    kernel_name="python3",
+                    progress_bar=False,
+                    # papermill would rewrite the whole notebook (embedded PNGs included) after every
+                    # cell; the executed notebook is still written once at the end, on failure too
+                    request_save_on_cell_execute=False,
+                    cwd=str(paths.NOTEBOOKS_DIR),
+                    config=Config(KERNEL_CONFIG),
+                    km=warm.take() if warm is not None else None,
+                    execution_timeout=CELL_TIMEOUT,
+                    engine_name=register_engine(),
+                    shutdown_kernel="immediate",  # the notebook is complete: no need to wait for the kernel
+                )
+                break
+            except RuntimeError as exc:
+                # a kernel that dies while starting, before any cell ran (seen: a port taken by another
+                # process between jupyter_client choosing it and the kernel binding it), is replaced
+                # once by a fresh kernel; the dead one's output stays in the manifest
+                if attempt == 2 or not _died_starting(exc):
+                    raise
+                if warm is not None:
+                    warm.close()
+                    warm = None
         result.timings["execute"] = time.perf_counter() - started
         t0 = time.perf_counter()
         html = stage_dir / "html" / f"{section_id}.html"
@@ -85,6 +98,10 @@ def run_section(
             warm.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _died_starting(exc: BaseException) -> bool:
+    return "Kernel died before replying to kernel_info" in str(exc)
 
 
 def _short_error(exc: BaseException) -> str:

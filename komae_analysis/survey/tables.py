@@ -6,9 +6,8 @@ base (回答者数) printed and including 無回答, a zero count and its share 
 its M.T. and the M.A. note, a conditional question's base described in words, cross-tab groups below the
 参考値 threshold marked ※, suppressed cells (disclosure control) printed 「x」 with a 注.
 
-A column with a suppressed cell holds its figures as printed text (a column of the appendix's tables
-holds numbers or text, not both, so the 「x」 of one cell makes its column text); the other columns keep
-numbers, so that an editor's Excel sees numbers.
+A suppressed cell is blank in the table's data and marked 「x」 (``AppendixTable.marks``), so every
+other cell stays a number in an editor's Excel.
 """
 
 from __future__ import annotations
@@ -66,23 +65,21 @@ def _share(n: int | float, pct: float) -> object:
     return None if n == 0 or np.isnan(pct) else pct
 
 
-def _text_cells(frame: pd.DataFrame, formats: dict[str, str], mask: np.ndarray | None,
-                columns: Sequence[str], row_index: Sequence[int]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Put 「x」 into the suppressed cells (``mask``: rows ``row_index`` × ``columns``); a column holding
-    one becomes printed text (the others keep their numbers)."""
+def _suppressed_cells(frame: pd.DataFrame, mask: np.ndarray | None, columns: Sequence[str],
+                      row_index: Sequence[int]) -> tuple[pd.DataFrame, dict[tuple[int, str], str]]:
+    """Blank the suppressed cells (``mask``: rows ``row_index`` × ``columns``) and mark them 「x」: the
+    table prints 「x」 there, in HTML and Excel, and every other cell keeps its number."""
     if mask is None or not mask.any():
-        return frame, formats
+        return frame, {}
     out = frame.copy()
-    new_formats = dict(formats)
-    for c, col in enumerate(columns):
-        if not mask[:, c].any():
-            continue
-        fmt = formats.get(col, "int")
-        out[col] = [numbers.format_value(v, fmt) for v in frame[col].tolist()]
-        new_formats[col] = "text"
+    marks: dict[tuple[int, str], str] = {}
     for (r, c) in zip(*np.nonzero(mask), strict=True):
-        out.iat[row_index[r], out.columns.get_loc(columns[c])] = MARK
-    return out, new_formats
+        i, col = int(row_index[r]), columns[c]
+        if out[col].dtype.kind in "iub":  # an integer column cannot hold a blank: make it nullable
+            out[col] = out[col].astype("Int64")
+        out.iat[i, out.columns.get_loc(col)] = None
+        marks[(i, col)] = MARK
+    return out, marks
 
 
 # ====================================================================== overview & sampling error
@@ -306,6 +303,7 @@ def cross_table(tab: Tabulation, codebook: Codebook, q: Question, by: str, *, so
         notes.append(reference_note(tab.threshold))
     if weighted:
         notes.append("割合は重み付け後の値。回答者数は重み付け前の人数。")
+    marks: dict[tuple[int, str], str] = {}
     if sup is not None and sup.any:
         # share cells (and count cells) of suppressed group × option; 肯定計/否定計 with a hidden part
         share_mask = sup.mask
@@ -317,7 +315,7 @@ def cross_table(tab: Tabulation, codebook: Codebook, q: Question, by: str, *, so
             extra = np.stack([share_mask[:, pos].any(axis=1), share_mask[:, neg].any(axis=1)], axis=1)
             mask = np.concatenate([share_mask, extra], axis=1)
             target_cols = [*option_heads, "肯定計", "否定計"]
-        frame, formats = _text_cells(frame, formats, mask, target_cols, body_rows)
+        frame, marks = _suppressed_cells(frame, mask, target_cols, body_rows)
         notes.append(SUPPRESSION_NOTE.format(m=min_count - 1))
     unit = "単位：人、％"
     if counts:
@@ -325,7 +323,7 @@ def cross_table(tab: Tabulation, codebook: Codebook, q: Question, by: str, *, so
         unit = "単位：人"
     what = "（回答数）" if counts else ""
     return AppendixTable(title=title or f"{question_heading(q)}【{by_word(by_label)}】{what}", frame=frame, source=source,
-                         notes=notes, unit=unit, formats=formats)
+                         notes=notes, unit=unit, formats=formats, marks=marks)
 
 
 # ====================================================================== Likert & waves

@@ -362,3 +362,37 @@ def test_every_section_builds_for_the_fy2023_params(tmp_path, demo_data_dir):
     for s in SECTIONS:
         html = (result.report_dir / "html" / f"{s.id}.html").read_text(encoding="utf-8")
         assert "令和5年度（2023年度）" in html, s.id
+
+
+def test_a_kernel_that_dies_while_starting_is_replaced_once(tmp_path, demo_data_dir, monkeypatch):
+    """jupyter_client chooses a kernel's ports before the kernel binds them; another process may take
+    one meanwhile and the kernel dies at start. The section then runs in a fresh kernel; a notebook
+    that really fails is not run twice."""
+    import papermill
+
+    from komae_analysis.ingest import cache
+    from komae_analysis.pipeline.runner import run_section
+
+    real = papermill.execute_notebook
+    calls: list[object] = []
+
+    def flaky(*args, **kwargs):
+        calls.append(kwargs.get("km"))
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    params = load_params(2026)
+    cache.prepare(list(sections.get("02a_population").inputs), 2026, demo_data_dir)
+    r = run_section("02a_population", params.source_file, 2026, str(demo_data_dir), str(tmp_path))
+    assert r.status == "ok" and len(calls) == 2 and (tmp_path / "html" / "02a_population.html").exists()
+
+    def broken(*args, **kwargs):
+        calls.append(kwargs.get("km"))
+        raise RuntimeError("NameError in cell 3")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    r = run_section("02a_population", params.source_file, 2026, str(demo_data_dir), str(tmp_path / "b"))
+    assert r.status == "failed" and len(calls) == 1

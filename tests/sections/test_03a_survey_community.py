@@ -13,6 +13,7 @@ import math
 from decimal import Decimal
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.demo.test_survey import COMMUNITY, read_csv, read_xlsx
@@ -150,6 +151,9 @@ def test_cross_tab_by_age_with_reference_values_and_suppression(built_report, ro
     assert all(len(v) >= 2 for v in got.values()), got
     if mask.any():
         assert any("「x」（秘匿）" in n for n in t.notes)
+        # a hidden cell is blank in the data and marked: its column keeps numbers for the editors' Excel
+        assert all(t.column_formats()[h] != "text" for h in heads)
+        assert all(pd.isna(t.frame.iloc[r][c]) for (r, c), m in t.marks.items() if m == "x")
 
 
 def test_likert_positive_total(built_report, rows):
