@@ -17,7 +17,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
+
+from komae_analysis.errors import InputError, InputProblem
 
 # --------------------------------------------------------------------------- 東京都 第7表
 
@@ -222,3 +225,29 @@ def ssdse_rows() -> list[list[str]]:
         ["R13208", "東京都", "調布市", "237939", "48790", "91.3"],
         ["R13219", "東京都", "狛江市", "84772", "19961", "85.4"],
     ]
+
+
+# --- reading and breaking 東京都 CSVs as published (UTF-8 with BOM) -----------------------------------
+
+
+def rows_of(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f))
+
+
+def write_rows(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
+    """Write CSV rows as the 東京都 files come (CRLF, UTF-8 with BOM unless told)."""
+    with open(path, "w", encoding=encoding, newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+def problems(excinfo: pytest.ExceptionInfo[InputError]) -> list[InputProblem]:
+    return excinfo.value.problems
+
+
+def only(excinfo: pytest.ExceptionInfo[InputError], part: str) -> InputProblem:
+    """The one problem whose message contains ``part`` (fails showing every problem otherwise)."""
+    hits = [p for p in problems(excinfo) if part in p.message]
+    assert len(hits) == 1, [p.format_ja() for p in problems(excinfo)]
+    return hits[0]

@@ -6,42 +6,20 @@ Expected values come from the raw text read with the csv module, never from the 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from komae_analysis.errors import InputError, InputProblem
+from komae_analysis.errors import InputError
 from komae_analysis.ingest.tokyo_movement import read_tokyo_movement
 from tests.conftest import REALDATA, ROOT
+from tests.ingest.ingest_builders import only, problems, rows_of, write_rows
 
 DEMO = ROOT / "data" / "raw" / "tokyo_population_movement"
 FILE = DEMO / "ju25qv0100.csv"  # 令和7年中
 REAL = REALDATA / "tokyo_population_movement" / "ju24qv0100.csv"
 M = "令和７年中の動き／"
-
-
-def rows_of(path: Path) -> list[list[str]]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.reader(f))
-
-
-def write(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
-    with open(path, "w", encoding=encoding, newline="") as f:
-        csv.writer(f, lineterminator="\r\n").writerows(rows)
-    return path
-
-
-def problems(excinfo: pytest.ExceptionInfo[InputError]) -> list[InputProblem]:
-    return excinfo.value.problems
-
-
-def only(excinfo: pytest.ExceptionInfo[InputError], part: str) -> InputProblem:
-    hits = [p for p in problems(excinfo) if part in p.message]
-    assert len(hits) == 1, [p.format_ja() for p in problems(excinfo)]
-    return hits[0]
 
 
 def row_index(rows: list[list[str]], code: str) -> int:
@@ -86,7 +64,7 @@ def test_every_demo_year_reads():
 def test_header_shifted_by_a_row_still_reads(tmp_path):
     raw = rows_of(FILE)
     shifted = [["人口の動き（令和7年中）"] + [""] * (len(raw[0]) - 1), *raw]
-    got = read_tokyo_movement(write(tmp_path / "ju25qv0100.csv", shifted))
+    got = read_tokyo_movement(write_rows(tmp_path / "ju25qv0100.csv", shifted))
     pd.testing.assert_frame_equal(got, read_tokyo_movement(FILE))
 
 
@@ -101,7 +79,7 @@ def test_full_width_digits_commas_and_triangles_are_read(tmp_path):
     raw[i][nat] = f"△{abs(natural)}" if natural < 0 else str(natural)
     pop = col(raw, "令和8年1月1日現在人口")
     raw[i][pop] = f"{int(raw[i][pop]):,}"
-    got = komae(read_tokyo_movement(write(tmp_path / "ju25qv0100.csv", raw, encoding="cp932")))
+    got = komae(read_tokyo_movement(write_rows(tmp_path / "ju25qv0100.csv", raw, encoding="cp932")))
     assert got["deaths"] == int(deaths)
     assert got["natural"] == natural
 
@@ -112,7 +90,7 @@ def test_suppression_markers_and_empty_cells_are_missing_never_zero(tmp_path):
     raw[i][col(raw, M + "その他の増減")] = "x"
     raw[i][col(raw, "（別掲）人口増減のうち日本人増減")] = ""
     raw[i][col(raw, M + "都内間の移動増減／転入数")] = "…"
-    got = komae(read_tokyo_movement(write(tmp_path / "ju25qv0100.csv", raw)))
+    got = komae(read_tokyo_movement(write_rows(tmp_path / "ju25qv0100.csv", raw)))
     assert pd.isna(got["other"]) and pd.isna(got["japanese_change"]) and pd.isna(got["intra_in"])
     assert got["births"] == int(raw[i][col(raw, M + "自然増減／出生数")])
 
@@ -122,7 +100,7 @@ def test_a_missing_item_column_is_an_error(tmp_path):
     drop = col(raw, M + "自然増減／出生数")
     cut = [[c for j, c in enumerate(r) if j != drop] for r in raw]
     with pytest.raises(InputError) as e:
-        read_tokyo_movement(write(tmp_path / "ju25qv0100.csv", cut))
+        read_tokyo_movement(write_rows(tmp_path / "ju25qv0100.csv", cut))
     p = only(e, "列『令和7年中の動き／自然増減/出生数』がありません")
     assert p.row == 1 and p.file.endswith("ju25qv0100.csv")
 
@@ -132,7 +110,7 @@ def test_a_missing_year_column_is_an_error(tmp_path):
     drop = col(raw, "令和７年1月1日現在人口")
     cut = [[c for j, c in enumerate(r) if j != drop] for r in raw]
     with pytest.raises(InputError) as e:
-        read_tokyo_movement(write(tmp_path / "ju25qv0100.csv", cut))
+        read_tokyo_movement(write_rows(tmp_path / "ju25qv0100.csv", cut))
     p = only(e, "（前年1月1日の人口）がありません")
     assert p.column == "令和7年1月1日現在人口"
 
@@ -145,7 +123,7 @@ def test_identities_that_fail_name_both_numbers(tmp_path):
     natural = int(raw[i][col(raw, M + "自然増減")])
     raw[i][col(raw, M + "自然増減／出生数")] = str(births + 10)
     with pytest.raises(InputError) as e:
-        read_tokyo_movement(write(tmp_path / "ju25qv0100.csv", raw))
+        read_tokyo_movement(write_rows(tmp_path / "ju25qv0100.csv", raw))
     p = only(e, "狛江市（13219）: 自然増減が出生数－死亡数と合いません")
     assert p.expected == f"{births + 10 - deaths}（出生数－死亡数）" and p.found == f"{natural}（自然増減）"
     assert p.row == i + 1 and p.column == "自然増減"
@@ -162,7 +140,7 @@ def test_population_change_must_match_the_two_populations(tmp_path):
     start = int(raw[i][col(raw, "令和７年1月1日現在人口")])
     raw[i][c] = str(end + 1)
     with pytest.raises(InputError) as e:
-        read_tokyo_movement(write(tmp_path / "ju25qv0100.csv", raw))
+        read_tokyo_movement(write_rows(tmp_path / "ju25qv0100.csv", raw))
     p = only(e, "人口増減が当年1月1日現在人口－前年1月1日現在人口と合いません")
     assert p.expected.startswith(f"{end + 1 - start}（") and p.found == f"{end - start}（人口増減）"
 
@@ -174,7 +152,7 @@ def test_a_repeated_area_with_other_values_is_an_error(tmp_path):
     c = col(raw, M + "人口増減")
     raw[repeats[1]][c] = str(int(raw[repeats[1]][c]) + 1)
     with pytest.raises(InputError) as e:
-        read_tokyo_movement(write(tmp_path / "ju25qv0100.csv", raw))
+        read_tokyo_movement(write_rows(tmp_path / "ju25qv0100.csv", raw))
     assert only(e, "市部（13200）の行が2回あり、値が違います").row == repeats[1] + 1
 
 
@@ -183,7 +161,7 @@ def test_the_footer_year_must_match_the_header(tmp_path):
     i = next(k for k, r in enumerate(raw) if r and r[0].startswith("人口の動き"))
     raw[i][0] = "人口の動き（令和6年中）"
     with pytest.raises(InputError) as e:
-        read_tokyo_movement(write(tmp_path / "ju25qv0100.csv", raw))
+        read_tokyo_movement(write_rows(tmp_path / "ju25qv0100.csv", raw))
     assert only(e, "表題行の年が見出しの年と合いません").found == "人口の動き(令和6年中)"
 
 

@@ -7,40 +7,17 @@ Expected values come from the raw text read with the csv module, never from the 
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from komae_analysis.errors import InputError, InputProblem
+from komae_analysis.errors import InputError
 from komae_analysis.ingest.tokyo_movement_monthly import read_tokyo_movement_monthly
 from tests.conftest import REALDATA, ROOT
+from tests.ingest.ingest_builders import only, problems, rows_of, write_rows
 
 DEMO = ROOT / "data" / "raw" / "tokyo_population_movement"
 BIRTHS = DEMO / "ju25qv1500.csv"
 REAL = REALDATA / "tokyo_population_movement"
-
-
-def rows_of(path: Path) -> list[list[str]]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.reader(f))
-
-
-def write(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
-    with open(path, "w", encoding=encoding, newline="") as f:
-        csv.writer(f, lineterminator="\r\n").writerows(rows)
-    return path
-
-
-def problems(excinfo: pytest.ExceptionInfo[InputError]) -> list[InputProblem]:
-    return excinfo.value.problems
-
-
-def only(excinfo: pytest.ExceptionInfo[InputError], part: str) -> InputProblem:
-    hits = [p for p in problems(excinfo) if part in p.message]
-    assert len(hits) == 1, [p.format_ja() for p in problems(excinfo)]
-    return hits[0]
 
 
 def row_index(rows: list[list[str]], nationality: str, code: str) -> int:
@@ -78,7 +55,7 @@ def test_demo_births_minus_deaths_is_natural_change():
 def test_header_shifted_by_a_row_still_reads(tmp_path):
     raw = rows_of(BIRTHS)
     shifted = [["人口の動き（令和7年中）"] + [""] * (len(raw[0]) - 1), *raw]
-    got = read_tokyo_movement_monthly(write(tmp_path / "ju25qv1500.csv", shifted))
+    got = read_tokyo_movement_monthly(write_rows(tmp_path / "ju25qv1500.csv", shifted))
     pd.testing.assert_frame_equal(got, read_tokyo_movement_monthly(BIRTHS))
 
 
@@ -90,7 +67,7 @@ def test_full_width_digits_commas_and_markers(tmp_path):
     j = row_index(raw, "日本人", "13219")
     raw[j][5] = "x"
     raw[j][6] = ""
-    got = read_tokyo_movement_monthly(write(tmp_path / "ju25qv1600.csv", raw, encoding="cp932"))
+    got = read_tokyo_movement_monthly(write_rows(tmp_path / "ju25qv1600.csv", raw, encoding="cp932"))
     assert year_value(got, "総数", month=1) == value
     assert pd.isna(year_value(got, "日本人", month=2)) and pd.isna(year_value(got, "日本人", month=3))
 
@@ -101,7 +78,7 @@ def test_months_disagreeing_with_the_year_name_both_numbers(tmp_path):
     year = int(raw[i][16])
     raw[i][16] = str(year + 3)
     with pytest.raises(InputError) as e:
-        read_tokyo_movement_monthly(write(tmp_path / "ju25qv1500.csv", raw))
+        read_tokyo_movement_monthly(write_rows(tmp_path / "ju25qv1500.csv", raw))
     p = only(e, "外国人の狛江市（13219）: 1～12月の合計が年の値と合いません")
     assert p.expected == f"{year}（1～12月の合計）" and p.found == f"{year + 3}（年の値）" and p.row == i + 1
     assert any("日本人＋外国人が総数と合いません" in q.message for q in problems(e))
@@ -112,7 +89,7 @@ def test_a_missing_month_column_is_an_error(tmp_path):
     drop = raw[0].index("7月中／出生数")
     cut = [[c for j, c in enumerate(r) if j != drop] for r in raw]
     with pytest.raises(InputError) as e:
-        read_tokyo_movement_monthly(write(tmp_path / "ju25qv1500.csv", cut))
+        read_tokyo_movement_monthly(write_rows(tmp_path / "ju25qv1500.csv", cut))
     assert only(e, "列『7月中』がありません").row == 1
 
 
@@ -120,7 +97,7 @@ def test_a_missing_nationality_block_is_an_error(tmp_path):
     raw = rows_of(BIRTHS)
     cut = [r for r in raw if not (len(r) > 3 and r[0] == "外国人" and r[2] == "13219")]
     with pytest.raises(InputError) as e:
-        read_tokyo_movement_monthly(write(tmp_path / "ju25qv1500.csv", cut))
+        read_tokyo_movement_monthly(write_rows(tmp_path / "ju25qv1500.csv", cut))
     assert "外国人の行がありません" in only(e, "狛江市（13219）の外国人の行がありません").message
 
 
@@ -129,7 +106,7 @@ def test_the_title_must_name_the_columns_item(tmp_path):
     i = next(k for k, r in enumerate(raw) if r and r[0].startswith("第15"))
     raw[i][0] = raw[i][0].replace("月別出生数", "月別自然増減")
     with pytest.raises(InputError) as e:
-        read_tokyo_movement_monthly(write(tmp_path / "ju25qv1500.csv", raw))
+        read_tokyo_movement_monthly(write_rows(tmp_path / "ju25qv1500.csv", raw))
     p = only(e, "見出しの項目が表題（月別自然増減）と合いません")
     assert p.found == "1月中／出生数" and p.expected == "1月中／増減"
 
@@ -139,7 +116,7 @@ def test_a_table_outside_the_five_is_refused(tmp_path):
     i = next(k for k, r in enumerate(raw) if r and r[0].startswith("第15"))
     raw[i][0] = "第10－１・２・３表　区市町村、月別他県との移動増減（総数、日本人、外国人）"
     with pytest.raises(InputError) as e:
-        read_tokyo_movement_monthly(write(tmp_path / "ju25qv1500.csv", raw))
+        read_tokyo_movement_monthly(write_rows(tmp_path / "ju25qv1500.csv", raw))
     assert only(e, "は読み取りの対象外です").found == "他県との移動増減"
 
 

@@ -6,44 +6,23 @@ Expected values come from the raw text read with the csv module, never from the 
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from komae_analysis.errors import InputError, InputProblem
+from komae_analysis.errors import InputError
 from komae_analysis.ingest.tokyo_timeseries import (
     read_tokyo_timeseries_aged,
     read_tokyo_timeseries_population,
 )
 from tests.conftest import REALDATA, ROOT
+from tests.ingest.ingest_builders import only, problems, rows_of, write_rows
 
 DEMO = ROOT / "data" / "raw" / "tokyo_juki_timeseries"
 POP = DEMO / "jy26rv0200.csv"
 AGED = DEMO / "jy26rv0906.csv"
 REAL = REALDATA / "tokyo_juki_timeseries"
-
-
-def rows_of(path: Path) -> list[list[str]]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.reader(f))
-
-
-def write(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
-    with open(path, "w", encoding=encoding, newline="") as f:
-        csv.writer(f, lineterminator="\r\n").writerows(rows)
-    return path
-
-
-def problems(excinfo: pytest.ExceptionInfo[InputError]) -> list[InputProblem]:
-    return excinfo.value.problems
-
-
-def only(excinfo: pytest.ExceptionInfo[InputError], part: str) -> InputProblem:
-    hits = [p for p in problems(excinfo) if part in p.message]
-    assert len(hits) == 1, [p.format_ja() for p in problems(excinfo)]
-    return hits[0]
 
 
 def find(rows: list[list[str]], code: str) -> int:
@@ -96,7 +75,7 @@ def test_demo_aged_file_reads_the_published_shares():
 def test_header_shifted_by_a_row_still_reads(tmp_path):
     raw = rows_of(POP)
     shifted = [["時系列 第２表 区市町村別男女別人口"] + [""] * (len(raw[0]) - 1), *raw]
-    got = read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", shifted))
+    got = read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", shifted))
     pd.testing.assert_frame_equal(got, read_tokyo_timeseries_population(POP))
 
 
@@ -105,7 +84,7 @@ def test_full_width_digits_and_commas_inside_numbers_are_read(tmp_path):
     i = find(raw, "13219")
     raw[i][col(raw, "昭和60／総数(人)")] = "７０，７４４"
     raw[i][col(raw, "平成28／人口総数／総数(人)")] = "80,008"
-    got = read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", raw, encoding="cp932"))
+    got = read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", raw, encoding="cp932"))
     assert value(got, "13219", 1985) == 70744
     assert value(got, "13219", 2016) == 80008
 
@@ -117,7 +96,7 @@ def test_suppression_markers_are_missing_never_zero_and_dash_is_zero(tmp_path):
         raw[i][col(raw, label)] = "x"
     raw[i][col(raw, "令和8／外国人／女(人)")] = "…"
     raw[i][col(raw, "令和7／外国人／男(人)")] = "***"
-    got = read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", raw))
+    got = read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", raw))
     assert pd.isna(value(got, "13219", 2026, "外国人"))
     assert pd.isna(value(got, "13219", 2026, "外国人", "女"))
     assert pd.isna(value(got, "13219", 2025, "外国人", "男"))
@@ -130,7 +109,7 @@ def test_suppression_markers_are_missing_never_zero_and_dash_is_zero(tmp_path):
         for label in ("令和6／外国人／男(人)", "令和6／外国人／総数(人)", "令和6／人口総数／男(人)", "令和6／人口総数／総数(人)"):
             raw[k][col(raw, label)] = str(int(raw[k][col(raw, label)]) - men)
     raw[i][col(raw, "令和6／外国人／男(人)")] = "-"
-    got = read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", raw))
+    got = read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", raw))
     assert value(got, "13219", 2024, "外国人", "男") == 0
 
 
@@ -139,7 +118,7 @@ def test_a_missing_year_is_an_error(tmp_path):
     drop = {col(raw, f"平成10／{s}(人)") for s in ("総数", "男", "女")}
     cut = [[c for j, c in enumerate(r) if j not in drop] for r in raw]
     with pytest.raises(InputError) as e:
-        read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", cut))
+        read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", cut))
     p = only(e, "列がありません（年の列が抜けています）")
     assert "平成10（1998年）" in p.message and p.row == 1
     assert "平成9の次が平成11" in p.found and p.file.endswith("jy26rv0200.csv")
@@ -150,7 +129,7 @@ def test_a_missing_item_column_is_an_error(tmp_path):
     drop = col(raw, "令和3／日本人／女(人)")
     cut = [[c for j, c in enumerate(r) if j != drop] for r in raw]
     with pytest.raises(InputError) as e:
-        read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", cut))
+        read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", cut))
     assert "令和3の「日本人／女」の列がありません" in only(e, "日本人／女").message
 
 
@@ -158,7 +137,7 @@ def test_a_missing_area_name_column_is_an_error(tmp_path):
     raw = rows_of(POP)
     raw[0][2] = "市区町村"
     with pytest.raises(InputError) as e:
-        read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", raw))
+        read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", raw))
     p = only(e, "列『地域』（地域名）がありません")
     assert p.column == "地域" and p.row == 1
 
@@ -169,7 +148,7 @@ def test_totals_disagreeing_with_their_parts_name_both_numbers(tmp_path):
     c = col(raw, "昭和60／総数(人)")
     raw[i][c] = "70745"
     with pytest.raises(InputError) as e:
-        read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", raw))
+        read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", raw))
     p = only(e, "狛江市（13219）1985年: 男＋女が総数と合いません")
     assert p.row == i + 1 and p.column == "昭和60／総数(人)"
     assert p.expected == "70744（男＋女）" and p.found == "70745（総数）"
@@ -179,7 +158,7 @@ def test_totals_disagreeing_with_their_parts_name_both_numbers(tmp_path):
     for label in ("昭和60／総数(人)", "昭和60／男(人)"):
         raw[i][col(raw, label)] = str(int(raw[i][col(raw, label)]) + 100)
     with pytest.raises(InputError) as e:
-        read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", raw))
+        read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", raw))
     hits = [p for p in problems(e) if p.message.startswith("市部（13200）") and p.column == "昭和60／総数(人)"]
     assert len(hits) == 1
     shibu = int(rows_of(POP)[find(raw, "13200")][col(raw, "昭和60／総数(人)")])
@@ -190,7 +169,7 @@ def test_a_unit_change_is_an_error(tmp_path):
     raw = rows_of(POP)
     raw[0] = [h.replace("令和8／人口総数／総数(人)", "令和8／人口総数／総数(千人)") for h in raw[0]]
     with pytest.raises(InputError) as e:
-        read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", raw))
+        read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", raw))
     p = only(e, "単位が違います")
     assert p.expected == "(人)" and p.found == "(千人)"
 
@@ -209,7 +188,7 @@ def test_the_release_month_must_match_the_last_year(tmp_path):
     i = next(k for k, r in enumerate(raw) if r and r[0].startswith("住民基本台帳による東京都の世帯と人口"))
     raw[i][0] = "住民基本台帳による東京都の世帯と人口　令和7年1月"
     with pytest.raises(InputError) as e:
-        read_tokyo_timeseries_population(write(tmp_path / "jy26rv0200.csv", raw))
+        read_tokyo_timeseries_population(write_rows(tmp_path / "jy26rv0200.csv", raw))
     p = only(e, "最後の年の列が公表の年月と合いません")
     assert p.found == "令和8" and "令和7" in p.expected
 
