@@ -48,7 +48,10 @@ def question_heading(q: Question) -> str:
     """「問5 地域の活動に参加していますか（複数回答）」"""
     kind = KIND_NAMES[q.kind]
     limit = f"・{q.limit}つまで" if q.kind == "MA" and q.limit else ""
-    return f"{q.id} {q.text}（{kind}{limit}）"
+    text = q.text
+    if limit and text.endswith(f"（{q.limit}つまで）"):  # the question's own words already say it
+        text = text[: -len(f"（{q.limit}つまで）")]
+    return f"{q.id} {text}（{kind}{limit}）"
 
 
 def base_note(codebook: Codebook, q: Question) -> str:

@@ -252,3 +252,12 @@ def test_engine_equals_the_naive_loop(tmp_path, rule):
     a = fast.set_index(keys)[["n", "base"]].sort_index()
     b = slow.set_index(keys)[["n", "base"]].sort_index()
     assert a.equals(b)
+
+
+def test_question_heading_states_the_answer_kind_once():
+    from komae_analysis.ingest.survey_codebook import Question
+    from komae_analysis.survey.tables import question_heading
+
+    assert question_heading(Question("Q13", "悩みの相談相手（3つまで）", "MA", limit=3)) == "Q13 悩みの相談相手（複数回答・3つまで）"
+    assert question_heading(Question("Q3", "参加している活動", "MA")) == "Q3 参加している活動（複数回答）"
+    assert question_heading(Question("Q2", "地域の活動への参加", "SA")) == "Q2 地域の活動への参加（単数回答）"
