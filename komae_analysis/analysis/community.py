@@ -48,7 +48,7 @@ from komae_analysis.report.charts import (
     thousands,
 )
 from komae_analysis.report.numbers import pct
-from komae_analysis.report.tables import AppendixTable
+from komae_analysis.report.tables import AppendixTable, mark_missing
 
 SEIHO = "seiho_monthly"
 STATS = "community_stats"
@@ -181,8 +181,10 @@ def seiho_table(data: CommunityData) -> AppendixTable | str:
         "被保護世帯数・被保護人員は、各月末日現在の値（保護停止中を含む）の4月～翌年3月の平均（四捨五入）。",
         "保護率＝被保護人員（月平均）÷年度中の1月1日現在の住民基本台帳人口（外国人住民を含む）×1,000（‰：パーミル）。",
     ]
+    marks = {}
     if (s["months"] < 12).any():
-        notes.append("月の値が欠けている年度の月平均と保護率は「－」。")
+        notes.append("月の値が欠けている年度の月平均と保護率は「…」（得られないもの）。")
+        marks = mark_missing(frame, columns=["被保護世帯数（月平均）", "被保護人員（月平均）", "保護率"])
     return AppendixTable(
         title=f"生活保護の被保護世帯数・被保護人員・保護率の推移（{data.city_name}）",
         frame=frame,
@@ -191,6 +193,7 @@ def seiho_table(data: CommunityData) -> AppendixTable | str:
         notes=notes + _fy_notes(data, tuple(s["fiscal_year"])),
         formats={"被保護世帯数（月平均）": "int", "被保護人員（月平均）": "int", "人口（1月1日現在）": "int",
                  "保護率": "dec1"},
+        marks=marks,
     )
 
 

@@ -71,6 +71,18 @@ def _inputs(juusou=(None, 5), quota=(77, 77), members=(70, 69)) -> dict[str, pd.
     return {"seiho_monthly": seiho, "community_stats": stats, "city_register_households": register}
 
 
+def test_a_year_with_a_missing_month_prints_not_obtainable():
+    inputs = _inputs()
+    inputs["seiho_monthly"] = pd.concat([monthly(2024, [120] * 11 + [None], [100] * 12),
+                                         monthly(2025, [124] * 12, [100] * 12)])
+    t = community.seiho_table(community.prepare(run_params(2026), inputs))
+    text = t.formatted().set_index("年度")
+    assert text.loc["令和6年度", "被保護人員（月平均）"] == "…" and text.loc["令和6年度", "保護率"] == "…"
+    assert text.loc["令和6年度", "被保護世帯数（月平均）"] == "…"  # the year's figures are a whole: none of them
+    assert text.loc["令和7年度", "保護率"] == "15.5"  # 124 ÷ 8,000 × 1,000
+    assert any("「…」" in n for n in t.notes)
+
+
 def test_fulfilment_rate_and_vacancies_by_hand():
     # 定数 77, 委嘱数 70 → 充足率 70 ÷ 77 = 90.909…％ → 90.9; 欠員 7. 令和7年度: 69 ÷ 77 = 89.61…％ → 89.6
     data = community.prepare(run_params(2026), _inputs())
