@@ -38,11 +38,12 @@ from komae_analysis.ingest.common import (
     cell_text,
     clean_label,
     column_letter,
+    find_row,
     pad,
     read_sheets,
 )
 from komae_analysis.ingest.frames import LazySchema, date_column, text_column, typed_frame, validate_frame
-from komae_analysis.ingest.header_search import find_row, parse_era_year
+from komae_analysis.ingest.header_search import parse_era_year
 from komae_analysis.reference import tokyo_areas
 
 if TYPE_CHECKING:

@@ -49,7 +49,7 @@ from komae_analysis.ingest.disability_common import (
     check_title,
     check_unit_line,
     column_name,
-    find_row,
+    find_header_row,
     is_note,
     parse_fy,
     year_end,
@@ -183,7 +183,7 @@ def _years(sheet: Sheet, header_row: int, first_col: int, problems: Problems) ->
 
 
 def _read_sheet(table: str, sheet: Sheet, problems: Problems) -> _SheetRead | None:
-    header_row = find_row(sheet, HEADER)
+    header_row = find_header_row(sheet, HEADER)
     if header_row is None:
         problems.add(
             "見出し行（「区分」「年齢区分」）が見つかりません",

@@ -26,7 +26,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -577,3 +577,18 @@ def pad(cells: Sequence[Any], n: int) -> list[Any]:
     """The cells of a row as a list of at least ``n`` cells (short rows padded with None)."""
     out = list(cells)
     return out + [None] * (n - len(out)) if len(out) < n else out
+
+def find_row(
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    wanted: Callable[[list[str]], bool],
+    *,
+    limit: int = HEADER_SEARCH_ROWS,
+) -> int | None:
+    """Index (in ``rows``) of the first row among the first ``limit`` whose cleaned labels satisfy
+    ``wanted``; None when there is none. Headers are found by what they say, not where they are."""
+    for i, (line, cells) in enumerate(rows):
+        if line > limit:
+            break
+        if wanted([clean_label(c) for c in cells]):
+            return i
+    return None

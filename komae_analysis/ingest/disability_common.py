@@ -22,12 +22,12 @@ from typing import Any
 
 from komae_analysis.calendar import parse_wareki, wareki_fy, western_year
 from komae_analysis.ingest.common import (
-    HEADER_SEARCH_ROWS,
     Problems,
     Sheet,
     cell_text,
     clean_label,
     column_letter,
+    find_row,
 )
 
 # --------------------------------------------------------------------------- categories
@@ -94,19 +94,18 @@ def is_note(text: str) -> bool:
     return text.startswith(("注", "※", "資料", "出典", "(注)"))
 
 
-def find_row(sheet: Sheet, wanted: Sequence[str], *, first_col_only: bool = False) -> int | None:
-    """The first row (within the first 20) holding every label of ``wanted`` (or, with
-    ``first_col_only``, whose first non-empty cell is ``wanted[0]``)."""
+def find_header_row(sheet: Sheet, wanted: Sequence[str], *, first_col_only: bool = False) -> int | None:
+    """The sheet row (1-based) among the first 20 holding every label of ``wanted`` (or, with
+    ``first_col_only``, whose first non-empty cell is ``wanted[0]``); None when there is none."""
     labels = [clean_label(w) for w in wanted]
-    for r, cells in sheet.rows[:HEADER_SEARCH_ROWS]:
-        texts = [clean_label(c) for c in cells]
+
+    def matches(texts: list[str]) -> bool:
         if first_col_only:
-            first = next((t for t in texts if t), "")
-            if first == labels[0]:
-                return r
-        elif all(w in texts for w in labels):
-            return r
-    return None
+            return next((t for t in texts if t), "") == labels[0]
+        return all(w in texts for w in labels)
+
+    i = find_row(sheet.rows, matches)
+    return None if i is None else sheet.rows[i][0]
 
 
 def check_date_line(
@@ -241,7 +240,7 @@ __all__ = [
     "check_title",
     "check_unit_line",
     "column_name",
-    "find_row",
+    "find_header_row",
     "header_labels",
     "is_note",
     "parse_fy",

@@ -1,19 +1,14 @@
-"""Small layout helpers of the 東京都 and e-Stat readers added for the households section: finding a
-header by its labels (so that a header shifted by a row or two still reads), 和暦 era years written
-without 年 (``昭和60／総数(人)``), and the check of an area against the 東京都 area reference.
-
-Generic enough for :mod:`komae_analysis.ingest.common`; kept here so that the shared module is not
-edited by a section's work (see the section's report).
+"""Layout helpers of the 東京都 and e-Stat readers: 和暦 era years written without 年
+(``昭和60／総数(人)``), the check of an area against the 東京都 area reference, and its parent areas.
+A header is found by its labels with :func:`komae_analysis.ingest.common.find_row`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
 
 from komae_analysis.calendar import western_year
-from komae_analysis.ingest.common import HEADER_SEARCH_ROWS, Problems, clean_label
+from komae_analysis.ingest.common import Problems, clean_label
 from komae_analysis.reference import TokyoArea, tokyo_areas
 
 ERA_YEAR_RE = re.compile(r"(昭和|平成|令和)\s*(元|\d+)")
@@ -32,20 +27,6 @@ def parse_era_year(text: str) -> int | None:
     return era_year(m.group(1), 1 if m.group(2) == "元" else int(m.group(2)))
 
 
-def find_row(
-    rows: Sequence[tuple[int, Sequence[Any]]],
-    wanted: Callable[[list[str]], bool],
-    *,
-    limit: int = HEADER_SEARCH_ROWS,
-) -> int | None:
-    """Index (in ``rows``) of the first row among the first ``limit`` whose cleaned labels satisfy
-    ``wanted``; None when there is none. Headers are found by what they say, not where they are."""
-    for i, (line, cells) in enumerate(rows):
-        if line > limit:
-            break
-        if wanted([clean_label(c) for c in cells]):
-            return i
-    return None
 
 
 def check_tokyo_area(
@@ -91,4 +72,4 @@ def tokyo_children() -> dict[str, list[str]]:
     return out
 
 
-__all__ = ["ERA_YEAR_RE", "check_tokyo_area", "era_year", "find_row", "parse_era_year", "tokyo_children"]
+__all__ = ["ERA_YEAR_RE", "check_tokyo_area", "era_year", "parse_era_year", "tokyo_children"]

@@ -49,7 +49,7 @@ from komae_analysis.ingest.disability_common import (
     check_title,
     check_unit_line,
     column_name,
-    find_row,
+    find_header_row,
     header_labels,
     is_note,
 )
@@ -147,7 +147,7 @@ def _area_names() -> dict[str, tuple[str, str]]:
 
 
 def _read_sheet(table: str, sheet: Sheet, problems: Problems) -> _SheetRead | None:
-    top = find_row(sheet, [AREA_LABEL], first_col_only=True)
+    top = find_header_row(sheet, [AREA_LABEL], first_col_only=True)
     if top is None:
         problems.add(f"見出し行（「{AREA_LABEL}」）が見つかりません",
                      expected=f"最初の20行のどこかに「{AREA_LABEL}」で始まる見出し", found="なし")

@@ -26,12 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from komae_analysis.ingest.common import Problems, clean_label, is_blank_row, read_csv_rows
+from komae_analysis.ingest.common import Problems, clean_label, find_row, is_blank_row, read_csv_rows
 from komae_analysis.ingest.frames import LazySchema, date_column, text_column, typed_frame, validate_frame
 from komae_analysis.ingest.header_search import (
     ERA_YEAR_RE,
     check_tokyo_area,
-    find_row,
     parse_era_year,
     tokyo_children,
 )

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from komae_analysis.ingest.common import Problems, clean_label, is_blank_row, read_csv_rows
+from komae_analysis.ingest.common import Problems, clean_label, find_row, is_blank_row, read_csv_rows
 from komae_analysis.ingest.frames import LazySchema, text_column, typed_frame, validate_frame
-from komae_analysis.ingest.header_search import check_tokyo_area, find_row, parse_era_year, tokyo_children
+from komae_analysis.ingest.header_search import check_tokyo_area, parse_era_year, tokyo_children
 
 if TYPE_CHECKING:
     import pandera.pandas as pa

@@ -32,12 +32,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from komae_analysis.calendar import parse_wareki, wareki_date
-from komae_analysis.ingest.common import Problems, clean_label, is_blank_row, read_csv_rows
+from komae_analysis.ingest.common import Problems, clean_label, find_row, is_blank_row, read_csv_rows
 from komae_analysis.ingest.frames import LazySchema, text_column, typed_frame, validate_frame
 from komae_analysis.ingest.header_search import (
     check_tokyo_area,
     era_year,
-    find_row,
     tokyo_children,
 )
 
