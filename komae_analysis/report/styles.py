@@ -57,6 +57,8 @@ TABLE_CSS = f"""
 }}
 .komae-table-block table.komae-table tbody .text {{ text-align: left; }}
 .komae-table-block table.komae-table tbody td.text {{ white-space: pre-line; }}
+.komae-table-block table.komae-table tbody td.short,
+.komae-table-block table.komae-table thead th.short {{ white-space: nowrap; }}
 .komae-table-block table.komae-table tbody .num {{
   text-align: right;
   white-space: nowrap;

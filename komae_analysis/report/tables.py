@@ -121,6 +121,9 @@ def _restore_object_column(series: pd.Series, info: dict[str, Any]) -> pd.Series
 # The table
 # ---------------------------------------------------------------------------------------------
 
+#: A text cell at most this long (a code like 1-2-1, a mark like 重点) is kept on one line in HTML.
+SHORT_TEXT = 8
+
 #: The word a 単位 line uses for shares: ``pct`` cells are printed without a sign.
 PCT_UNIT = "％"
 
@@ -305,7 +308,9 @@ class AppendixTable(Artefact):
             caption += f'<span class="komae-table-unit">{esc(self.unit)}</span>'
         parts.append(f"<caption>{caption}</caption>")
         head = "".join(
-            f'<th scope="col" class="{"num" if numeric[c] else "text"}">{esc(c)}</th>' for c in cols
+            f'<th scope="col" class="{"num" if numeric[c] else "text"}{" short" if len(c) <= SHORT_TEXT else ""}">'
+            f"{esc(c)}</th>"
+            for c in cols
         )
         parts.append(f"<thead><tr>{head}</tr></thead>")
         parts.append("<tbody>")
@@ -317,6 +322,8 @@ class AppendixTable(Artefact):
                 if j == 0 and row_header:
                     cells.append(f'<th scope="row" class="{cls}">{esc(value)}</th>')
                 else:
+                    if not numeric[c] and len(value) <= SHORT_TEXT and "\n" not in value:
+                        cls += " short"  # a code or a mark (1-2-1, 重点) is never broken over lines
                     cells.append(f'<td class="{cls}">{esc(value)}</td>')
             kinds = [k for k, rows in (("total", totals), ("emphasis", highlights)) if i in rows]
             tr = f'<tr class="{" ".join(kinds)}">' if kinds else "<tr>"

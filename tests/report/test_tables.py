@@ -103,7 +103,8 @@ def test_html_cells_formatted_like_excel():
     assert p.styles == 1
     assert p.caption == "表2-1-3年齢3区分別人口<令和8年>単位：人、％"
     assert p.head == ["区分", "人口", "構成比", "令和6年度", "令和7年度", "指数"]
-    assert p.head_classes == ["text", "num", "num", "num", "num", "num"]
+    # short heads (≤ 8 characters) are kept on one line
+    assert p.head_classes == ["text short", "num short", "num short", "num short", "num short", "num short"]
     texts = [[text for text, _ in row] for row in p.rows]
     # by hand: 0.11447 → 11.4, 0.24251 → 24.3 (no ％: the 単位 line says it), 1.95 → 2.0 (half up),
     # −3 → △3, 1.005 → 1.01
@@ -439,3 +440,15 @@ def test_marks_show_in_html_and_excel_and_survive_saving(tmp_path):
     with pytest.raises(ValueError, match="列「なし」はありません"):
         AppendixTable(title="t", frame=frame, source="出典：テスト", unit="単位：件、％",
                       formats={"割合": "pct"}, marks={(0, "なし"): "x"})
+
+
+def test_short_text_cells_stay_on_one_line_in_html():
+    """A code (1-2-1) or a mark (重点) beside a long text column is not broken over lines; long text
+    still wraps."""
+    frame = pd.DataFrame({"施策": ["地域包括支援センターの総合相談支援機能を発揮できるようにします。"],
+                          "重点": ["重点"], "コード": ["1-1-2"]})
+    html = AppendixTable(title="t", frame=frame, source="出典：テスト").to_html(css=True)
+    assert '<td class="text short">重点</td>' in html and '<td class="text short">1-1-2</td>' in html
+    assert "thead th.short { white-space: nowrap; }" in html
+    assert '<th scope="col" class="text short">コード</th>' in html
+    assert '<th scope="row" class="text">地域包括' in html
