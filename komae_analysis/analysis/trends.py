@@ -33,6 +33,7 @@ __all__ = [
     "Run",
     "Turn",
     "change_phrase",
+    "count_fmt",
     "latest_run",
     "movers",
     "peak",
@@ -273,14 +274,15 @@ def movers(frame: pd.DataFrame | Mapping[Hashable, pd.Series], start: Hashable |
 # ---------------------------------------------------------------------------------------------
 
 
-def _count_fmt(unit: str) -> Callable[[Any], str]:
+def count_fmt(unit: str) -> Callable[[Any], str]:
+    """A count as the tables print it, with its unit: 1,004人."""
     return lambda v: numbers.count(v, unit)
 
 
 def change_phrase(diff: Any, unit: str = "人", fmt: Callable[[Any], str] | None = None) -> str:
     """1,004人増加 / 113人減少 / 横ばい (the size as printed by ``fmt``, default
     :func:`~komae_analysis.report.numbers.count` with ``unit``: a change that prints as 0 is 横ばい)."""
-    fmt = fmt or _count_fmt(unit)
+    fmt = fmt or count_fmt(unit)
     text = fmt(abs(diff))
     if text == fmt(0):
         return "横ばい"

@@ -16,6 +16,7 @@ import pandas as pd
 
 from komae_analysis import calendar
 from komae_analysis.analysis import trends
+from komae_analysis.analysis.trends import count_fmt
 from komae_analysis.report import numbers
 
 
@@ -50,10 +51,6 @@ def short_note(periods: tuple[int, ...], asked: int, label: Callable[[int], str]
     if not periods or len(periods) >= asked:
         return []
     return [f"{label(periods[0])}より前のデータがないため、{label(periods[0])}以降を掲載。"]
-
-
-def count_fmt(unit: str) -> Callable[[Any], str]:
-    return lambda v: numbers.count(v, unit)
 
 
 def rate_fmt(unit: str = "‰", places: int = 1) -> Callable[[Any], str]:

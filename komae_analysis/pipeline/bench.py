@@ -180,10 +180,10 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("--scale は1以上を指定してください")
     repeat = args.repeat or (3 if args.scale == 1 else 1)
     result = bench(args.fy, repeat, args.scale)
+    from komae_analysis.survey import bench as survey_bench
+
     if args.scale == 1:
         # the survey engine's own benchmark: 100,000 respondents × 150 questions × 3 attributes
-        from komae_analysis.survey import bench as survey_bench
-
         result["survey"] = survey_bench.run()
     name = "bench.json" if args.scale == 1 else f"bench_scale{args.scale}.json"
     out = paths.REPORTS_DIR / "bench" / name
@@ -208,8 +208,6 @@ def main(argv: list[str] | None = None) -> int:
                 parts = "、".join(f"{k} {v:.1f}秒" for k, v in t.items() if v is not None)
                 print(f"  {way} {sid}: {parts}")
     if "survey" in result:
-        from komae_analysis.survey import bench as survey_bench
-
         print("  " + survey_bench.report(result["survey"]))
     print(f"結果: {out}")
     return 0

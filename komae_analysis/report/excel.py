@@ -50,9 +50,12 @@ __all__ = [
     "PAGE_WIDTH_LANDSCAPE",
     "PAGE_WIDTH_PORTRAIT",
     "TOC_SHEET",
+    "StyleCache",
     "WorkbookSection",
     "column_widths",
     "display_width",
+    "page_setup",
+    "table_styles",
     "write_appendix_workbook",
     "write_workbook",
 ]
@@ -96,7 +99,7 @@ MARGIN_INCH = 0.5
 
 
 @functools.cache
-def _styles() -> SimpleNamespace:
+def table_styles() -> SimpleNamespace:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin", color="808080")
@@ -192,7 +195,7 @@ def _link(cell: Any, sheet: str) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     cell.hyperlink = Hyperlink(ref=cell.coordinate, location=_sheet_ref(sheet), display=str(cell.value))
-    cell.font = _styles().link
+    cell.font = table_styles().link
 
 
 def _letter(col: int) -> str:
@@ -204,7 +207,7 @@ def _letter(col: int) -> str:
 def _text_line(ws: Worksheet, row: int, text: str, *, last_col: int, width: float, font: Any,
                line_height: float) -> None:
     """A line of text (出典, 注, title) spanning columns 1..last_col, wrapping within their width."""
-    s = _styles()
+    s = table_styles()
     cell = ws.cell(row=row, column=1, value=text)
     cell.font = font
     cell.alignment = s.Alignment(horizontal="left", vertical="top", wrap_text=True)
@@ -213,7 +216,9 @@ def _text_line(ws: Worksheet, row: int, text: str, *, last_col: int, width: floa
     ws.row_dimensions[row].height = max(1, wrapped_lines(text, width)) * line_height
 
 
-def _page_setup(ws: Worksheet, *, landscape: bool, fit_height: bool = False) -> None:
+def page_setup(ws: Worksheet, *, landscape: bool, fit_height: bool = False) -> None:
+    """A4, fitted to the page width (one page high with ``fit_height``), centred, the appendix margins.
+    Used by every printed sheet: the appendix workbook's and a section's own (survey tables, 実施計画)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -229,7 +234,7 @@ def _page_setup(ws: Worksheet, *, landscape: bool, fit_height: bool = False) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-class _StyleCache:
+class StyleCache:
     """Cell styles set once per kind of cell, then copied.
 
     openpyxl interns every font, border, fill, alignment and number format of every cell into the
@@ -251,9 +256,9 @@ class _StyleCache:
             cell._style = copy(array)
 
 
-def _write_table(ws: Worksheet, table: AppendixTable, styles: _StyleCache | None = None) -> None:
-    s = _styles()
-    styles = styles or _StyleCache()
+def _write_table(ws: Worksheet, table: AppendixTable, styles: StyleCache | None = None) -> None:
+    s = table_styles()
+    styles = styles or StyleCache()
     cols = list(table.frame.columns)
     fmts = table.column_formats()
     numeric = [fmts[c] in NUMERIC_FORMATS for c in cols]
@@ -329,7 +334,7 @@ def _write_table(ws: Worksheet, table: AppendixTable, styles: _StyleCache | None
     ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=1)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_area = f"A1:{_letter(ncols)}{row}"
-    _page_setup(ws, landscape=total_width > PAGE_WIDTH_PORTRAIT)
+    page_setup(ws, landscape=total_width > PAGE_WIDTH_PORTRAIT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,7 +378,7 @@ def _picture(png: bytes, *, row: int, alt: str, name: str) -> Any:
 
 
 def _write_figure(ws: Worksheet, figure: AppendixFigure) -> None:
-    s = _styles()
+    s = table_styles()
     for j in range(1, FIGURE_TEXT_COLUMNS + 1):
         ws.column_dimensions[_letter(j)].width = FIGURE_COLUMN_WIDTH
     text_width = FIGURE_TEXT_COLUMNS * FIGURE_COLUMN_WIDTH
@@ -390,7 +395,7 @@ def _write_figure(ws: Worksheet, figure: AppendixFigure) -> None:
         row += 1
     _link(ws.cell(row=row + 1, column=1, value="目次へ戻る"), TOC_SHEET)
     ws.print_area = f"A1:{_letter(FIGURE_TEXT_COLUMNS)}{row}"
-    _page_setup(ws, landscape=img.width > img.height * 1.2, fit_height=True)
+    page_setup(ws, landscape=img.width > img.height * 1.2, fit_height=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -419,7 +424,7 @@ def _write_toc(
     banner: str | None,
     source_lines: Sequence[str],
 ) -> None:
-    s = _styles()
+    s = table_styles()
     widths = [10.0, 80.0]
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[_letter(j)].width = w
@@ -473,7 +478,7 @@ def _write_toc(
             _text_line(ws, row, line, last_col=2, width=sum(widths), font=s.small, line_height=SMALL_LINE_HEIGHT)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
-    _page_setup(ws, landscape=False)
+    page_setup(ws, landscape=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -532,7 +537,7 @@ class WorkbookBuilder:
 
         self._wb = Workbook()
         self._wb.remove(self._wb.active)
-        self._styles = _StyleCache()  # the style indexes belong to this workbook
+        self.table_styles = StyleCache()  # the style indexes belong to this workbook
         self._sections: dict[str, tuple[WorkbookSection, list[Worksheet]]] = {}
 
     def __contains__(self, key: str) -> bool:
@@ -544,7 +549,7 @@ class WorkbookBuilder:
         sheets = []
         for table in section.tables:
             ws = self._wb.create_sheet(title=table.number)
-            _write_table(ws, table, self._styles)
+            _write_table(ws, table, self.table_styles)
             sheets.append(ws)
         for figure in section.figures:
             ws = self._wb.create_sheet(title=figure.number)

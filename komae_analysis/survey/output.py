@@ -121,7 +121,7 @@ def _stacked_sheet(wb, spec: SheetSpec, prefix: str, styles) -> list[tuple[str, 
     """Write the tables of one sheet one under another; return (number, title, row) of each."""
     from komae_analysis.report import excel as rx
 
-    s = rx._styles()
+    s = rx.table_styles()
     ws = wb.create_sheet(title=spec.name)
     widths: list[float] = []
     for t in spec.tables:
@@ -185,7 +185,7 @@ def _stacked_sheet(wb, spec: SheetSpec, prefix: str, styles) -> list[tuple[str, 
             row += 1
         row += 2
     ws.freeze_panes = None
-    rx._page_setup(ws, landscape=total_width > rx.PAGE_WIDTH_PORTRAIT)
+    rx.page_setup(ws, landscape=total_width > rx.PAGE_WIDTH_PORTRAIT)
     return index
 
 
@@ -198,14 +198,14 @@ def workbook(sheets: Sequence[SheetSpec], *, title: str, subtitle: str = "") -> 
     wb = Workbook()
     wb.remove(wb.active)
     toc = wb.create_sheet(title=rx.TOC_SHEET)
-    styles = rx._StyleCache()
+    styles = rx.StyleCache()
     entries: list[tuple[str, str, str, int]] = []
     for k, spec in enumerate(sheets, start=1):
         if not spec.tables:
             continue
         for number, t_title, row in _stacked_sheet(wb, spec, f"表{k}", styles):
             entries.append((spec.name, number, t_title, row))
-    s = rx._styles()
+    s = rx.table_styles()
     toc.column_dimensions["A"].width = 14
     toc.column_dimensions["B"].width = 12
     toc.column_dimensions["C"].width = 90

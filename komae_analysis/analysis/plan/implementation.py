@@ -354,16 +354,12 @@ def _styles():
 
 
 def _page(ws, *, title_rows: str) -> None:
-    """A4 landscape, fitted to the page width (as many pages down as needed), title rows repeated."""
+    """A4 landscape, fitted to the page width (as many pages down as needed), title rows repeated,
+    page numbers in the footer."""
+    from komae_analysis.report.excel import page_setup
+
+    page_setup(ws, landscape=True)
     ws.print_title_rows = title_rows
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "&P / &N"
 
 
