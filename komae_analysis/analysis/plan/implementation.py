@@ -333,20 +333,23 @@ TITLE_LINE = 21.0
 
 
 def _styles():
+    """The appendix workbook's fonts, borders and header fill (:func:`report.excel.table_styles`),
+    with the label fill and the alignments of the 実施計画 form."""
     from types import SimpleNamespace
 
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, PatternFill
 
-    thin = Side(style="thin", color="808080")
-    font = "游ゴシック"
+    from komae_analysis.report.excel import table_styles
+
+    s = table_styles()
     return SimpleNamespace(
-        border=Border(left=thin, right=thin, top=thin, bottom=thin),
-        bold=Font(name=font, bold=True, size=10),
-        body=Font(name=font, size=10),
-        small=Font(name=font, size=9),
-        title=Font(name=font, bold=True, size=13),
+        border=s.border,
+        bold=s.header,
+        body=s.body,
+        small=s.small,
+        title=s.title,
         label_fill=PatternFill(fill_type="solid", start_color="FFF3F5F8", end_color="FFF3F5F8"),
-        head_fill=PatternFill(fill_type="solid", start_color="FFDCE6F1", end_color="FFDCE6F1"),
+        head_fill=s.header_fill,
         wrap=Alignment(horizontal="left", vertical="top", wrap_text=True),
         center=Alignment(horizontal="center", vertical="center", wrap_text=True),
         right=Alignment(horizontal="right", vertical="top"),
